@@ -1,0 +1,31 @@
+"""Warnings shown to the patient and stored with a session (codes in INTERFACES.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Code(str, Enum):
+    HAND_NOT_VISIBLE = "HAND_NOT_VISIBLE"
+    TWO_HANDS = "TWO_HANDS"
+    WRONG_HAND = "WRONG_HAND"
+    WRONG_POSITION = "WRONG_POSITION"
+    PARTIAL_RANGE = "PARTIAL_RANGE"
+    HOLD_TOO_SHORT = "HOLD_TOO_SHORT"
+    TOO_FAST = "TOO_FAST"
+    SET_COMPLETE = "SET_COMPLETE"
+    TOO_MANY_REPS = "TOO_MANY_REPS"
+    PAIN_STOP = "PAIN_STOP"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One warning: when (s from the start), which code, and words a patient understands."""
+
+    t: float
+    code: Code
+    message: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"t": round(self.t, 2), "code": self.code.value, "message": self.message}

@@ -1,0 +1,110 @@
+"""`handcoach` command line (../shared/INTERFACES.md).
+
+Bad input of any kind ends with one line on stderr starting with `error:` and exit status
+2, never a traceback: patients and scripts both read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from exercises.catalog import EXERCISE_IDS
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is shown after `error:`."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage on two lines
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="handcoach", description="Computer-vision coach for hand therapy.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    app = sub.add_parser("app", help="start the Streamlit app (extra arguments go to Streamlit)")
+    app.add_argument("streamlit_args", nargs=argparse.REMAINDER)
+
+    an = sub.add_parser("analyze", help="analyse a recorded video")
+    an.add_argument("video")
+    an.add_argument("--exercise", choices=EXERCISE_IDS, metavar="ID")
+    an.add_argument("--hand", choices=("left", "right", "auto"), default="auto")
+    an.add_argument("--model", choices=("lite", "full"), default="lite")
+    an.add_argument("--mirrored", action="store_true",
+                    help="the video is a mirrored selfie preview (left and right swapped)")
+    an.add_argument("--json", action="store_true", help="print one JSON object")
+    an.add_argument("--frames", action="store_true", help="with --json: add per-frame angles")
+
+    rd = sub.add_parser("render", help="render a synthetic hand doing an exercise")
+    rd.add_argument("exercise", choices=EXERCISE_IDS, metavar="EXERCISE")
+    rd.add_argument("--out", required=True, type=Path)
+    rd.add_argument("--truth", type=Path)
+    rd.add_argument("--reps", type=int)
+    rd.add_argument("--seed", type=int, default=0)
+    return p
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from handcoach.analysis import analyze_video
+
+    result = analyze_video(args.video, exercise=args.exercise, hand=args.hand,
+                           model=args.model, mirrored=args.mirrored)
+    if result.ended_early:
+        print(f"warning: {result.ended_early}; results cover the part before it",
+              file=sys.stderr)
+    if args.json:
+        json.dump(result.to_json(frames=args.frames), sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        from handcoach.summary import format_summary
+
+        print(format_summary(result))
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from synthetic.render import render_exercise
+
+    if args.reps is not None and args.reps < 1:
+        raise UsageError("--reps must be at least 1")
+    if not args.out.parent.exists():
+        raise UsageError(f"folder {args.out.parent} does not exist")
+    result = render_exercise(args.exercise, args.out, args.truth, reps=args.reps,
+                             seed=args.seed)
+    print(f"wrote {args.out} ({result.reps} reps, {result.frames} frames)")
+    return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    home = Path(__file__).resolve().parent.parent / "app" / "main.py"
+    extra = [a for a in args.streamlit_args if a != "--"]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(home), *extra]
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    return subprocess.call(cmd, env=env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from vision.sources import SourceError
+
+    try:
+        args = _parser().parse_args(argv)
+        return {"analyze": _analyze, "render": _render, "app": _app}[args.command](args)
+    except (UsageError, SourceError, ValueError, OSError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Joint angles and hand measures from 21 hand landmarks (pure NumPy).
+
+Convention (../shared/CLINICAL.md): flexion is 0 deg for a straight joint, positive toward
+the palm, negative for hyperextension; the angle at a joint is that between its two bones,
+with the wrist->MCP line as the proximal "bone" of a finger MCP.
+
+Everything here is computed in 3D from MediaPipe's world landmarks (metres): 2D image
+angles foreshorten badly when fingers point at the camera. The one 2D quantity is
+`foreshortening`, which compares image and world bone lengths precisely to flag those
+frames (CLINICAL.md: "flag frames where fingers point at the camera").
+
+Finger joints are measured as *signed* angles in each finger's flexion plane: both bones
+are projected onto the plane perpendicular to the finger's hinge axis (the lateral axis,
+perpendicular to the palm normal and the wrist->MCP line). That separates flexion from
+abduction at the MCP and gives hyperextension its negative sign, which an unsigned 3D
+angle cannot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .landmarks import (
+    FINGER_CHAINS,
+    N_ANGLES,
+    THUMB_CHAIN,
+    TIPS,
+    WRIST,
+    Side,
+)
+
+_INDEX_MCP, _MIDDLE_MCP, _LITTLE_MCP = 5, 9, 17
+_EPS = 1e-9
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), _EPS)
+
+
+def palm_frame(world: np.ndarray, chirality: Side) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Orthonormal palm axes: (distal, radial, palmar), each a unit 3-vector.
+
+    distal: wrist -> middle MCP. palmar: out of the palm (the direction fingers flex).
+    The palm plane is spanned by wrist->index MCP and wrist->little MCP; which side of it is
+    palmar depends on the hand's chirality (a left hand is a mirror image of a right hand).
+    """
+    distal = _unit(world[_MIDDLE_MCP] - world[WRIST])
+    across = world[_INDEX_MCP] - world[_LITTLE_MCP]  # ulnar -> radial
+    normal = np.cross(world[_INDEX_MCP] - world[WRIST], world[_LITTLE_MCP] - world[WRIST])
+    # For right-hand geometry in a right-handed frame, (wrist->index) x (wrist->little)
+    # points out of the palm; a left hand is its mirror image.
+    palmar = _unit(normal if chirality == "right" else -normal)
+    radial = _unit(across - np.dot(across, distal) * distal)
+    palmar = _unit(palmar - np.dot(palmar, distal) * distal - np.dot(palmar, radial) * radial)
+    return distal, radial, palmar
+
+
+def _signed_angle(a: np.ndarray, b: np.ndarray, axis: np.ndarray) -> np.ndarray:
+    """Signed angle (deg) from a to b about `axis`, after projecting both onto its normal plane.
+
+    a, b: (..., 3); axis: (..., 3) unit vectors. Positive is counter-clockwise about axis.
+    """
+    a_p = a - np.sum(a * axis, axis=-1, keepdims=True) * axis
+    b_p = b - np.sum(b * axis, axis=-1, keepdims=True) * axis
+    cross = np.sum(np.cross(a_p, b_p) * axis, axis=-1)
+    dot = np.sum(a_p * b_p, axis=-1)
+    return np.degrees(np.arctan2(cross, dot))
+
+
+def flexion_angles(world: np.ndarray, chirality: Side) -> np.ndarray:
+    """The 14 flexion angles (deg) in `landmarks.ANGLE_NAMES` order.
+
+    world: (21, 3) landmarks in any consistent right-handed metric frame (MediaPipe world
+    landmarks, or a model's joint centres). Scale and rotation do not matter.
+    """
+    _, radial, palmar = palm_frame(world, chirality)
+    out = np.empty(N_ANGLES)
+
+    # Fingers: chain points wrist, MCP, PIP, DIP, tip -> bones b0..b3 (b0 = wrist->MCP).
+    chains = world[FINGER_CHAINS]                       # (4, 4, 3)
+    bones = np.empty((4, 4, 3))
+    bones[:, 0] = chains[:, 0] - world[WRIST]
+    bones[:, 1:] = np.diff(chains, axis=1)
+    # Hinge axis per finger: perpendicular to the palm normal and the finger's line. Flexion
+    # (distal bone turning toward the palm) is then a positive rotation about it.
+    # Rotating a bone p about (p x palmar) turns it toward the palm: flexion is positive.
+    hinge = _unit(np.cross(bones[:, 0], palmar))        # (4, 3)
+    hinge_b = np.broadcast_to(hinge[:, None, :], (4, 3, 3))
+    out[:12] = _signed_angle(bones[:, :3], bones[:, 1:], hinge_b).reshape(-1)
+
+    # Thumb: CMC->MCP (metacarpal), MCP->IP, IP->tip. Its hinge axis turns with opposition,
+    # so the magnitude is the plain 3D angle and only the sign comes from the hand: a thumb
+    # flexes toward the palm and across it (palmar and ulnar); hyperextension goes the
+    # other way.
+    tb = _unit(np.diff(world[THUMB_CHAIN], axis=0))     # (3, 3) unit bones
+    toward = _unit(palmar - radial)
+    for k in range(2):
+        a, b = tb[k], tb[k + 1]
+        cos = float(np.clip(np.dot(a, b), -1.0, 1.0))
+        magnitude = float(np.degrees(np.arccos(cos)))
+        deviation = b - cos * a
+        out[12 + k] = -magnitude if np.dot(deviation, toward) < 0 else magnitude
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class HandMeasures:
+    """Everything kinematics derives from one frame's landmarks.
+
+    flexion: (14,) deg, ANGLE_NAMES order.
+    spread: (4,) deg, angle in the palm plane between adjacent fingers' proximal phalanges:
+        thumb-index (thumb metacarpal vs index), index-middle, middle-ring, ring-little.
+    palm_normal: (3,) unit vector out of the palm, camera axes (x right, y down, z away).
+    forearm_rotation: deg, rotation of the palm about the hand's long axis; 0 = palm facing
+        the camera, +90 = palm turned up (supination proxy), -90 = palm down. A proxy: the
+        forearm itself is not tracked, so wrist deviation and camera tilt leak into it.
+    tip_to_palm: (5,) thumb..little tip distance to the palm centre / palm length.
+    thumb_to_tips: (4,) thumb tip to index..little tip distance / palm length.
+    tam: (4,) index..little sum of MCP+PIP+DIP flexion, deg.
+    """
+
+    flexion: np.ndarray
+    spread: np.ndarray
+    palm_normal: np.ndarray
+    forearm_rotation: float
+    tip_to_palm: np.ndarray
+    thumb_to_tips: np.ndarray
+    tam: np.ndarray
+
+
+def palm_length(world: np.ndarray) -> float:
+    """Wrist to middle-finger MCP distance: the scale used to normalise distances."""
+    return float(np.linalg.norm(world[_MIDDLE_MCP] - world[WRIST]))
+
+
+def palm_centre(world: np.ndarray) -> np.ndarray:
+    """Mean of the wrist and the four finger MCPs: the point a fist's fingertips reach."""
+    return world[[WRIST, 5, 9, 13, 17]].mean(axis=0)
+
+
+def finger_spread(world: np.ndarray, chirality: Side) -> np.ndarray:
+    """Angles (deg) between neighbouring digits, measured in the palm plane."""
+    _, _, palmar = palm_frame(world, chirality)
+    dirs = np.empty((5, 3))
+    dirs[0] = world[THUMB_CHAIN[1]] - world[THUMB_CHAIN[0]]
+    dirs[1:] = world[FINGER_CHAINS[:, 1]] - world[FINGER_CHAINS[:, 0]]
+    axis = np.broadcast_to(palmar, (4, 3))
+    return np.abs(_signed_angle(dirs[:-1], dirs[1:], axis))
+
+
+def forearm_rotation(palm_normal: np.ndarray, distal: np.ndarray) -> float:
+    """Palm rotation about the hand's long axis relative to the camera (deg).
+
+    Reference is the direction toward the camera (-z) projected perpendicular to the hand
+    axis; when the hand points at the camera that projection vanishes and image-up (-y)
+    serves instead. Positive turns the palm toward image-up (palm up, supination when the
+    forearm points at the camera).
+    """
+    toward_camera = np.array([0.0, 0.0, -1.0])
+    up = np.array([0.0, -1.0, 0.0])
+    ref = toward_camera - np.dot(toward_camera, distal) * distal
+    if np.linalg.norm(ref) < 0.3:
+        ref = up - np.dot(up, distal) * distal
+    ref = _unit(ref)
+    second = np.cross(distal, ref)
+    angle = np.degrees(np.arctan2(np.dot(palm_normal, second), np.dot(palm_normal, ref)))
+    # Orient so that turning the palm upward is positive whatever the hand's direction.
+    if np.dot(second, up) < 0:
+        angle = -angle
+    return float(angle)
+
+
+def measure(world: np.ndarray, chirality: Side) -> HandMeasures:
+    """All per-frame measures for one hand (world landmarks, metres)."""
+    flex = flexion_angles(world, chirality)
+    distal, _, palmar = palm_frame(world, chirality)
+    scale = max(palm_length(world), _EPS)
+    tips = world[TIPS]
+    return HandMeasures(
+        flexion=flex,
+        spread=finger_spread(world, chirality),
+        palm_normal=palmar,
+        forearm_rotation=forearm_rotation(palmar, distal),
+        tip_to_palm=np.linalg.norm(tips - palm_centre(world), axis=1) / scale,
+        thumb_to_tips=np.linalg.norm(tips[1:] - tips[0], axis=1) / scale,
+        tam=flex[:12].reshape(4, 3).sum(axis=1),
+    )
+
+
+def foreshortening(image: np.ndarray, world: np.ndarray) -> np.ndarray:
+    """Per finger (index..little): image length / expected image length of its phalanges.
+
+    Near 1 when the finger lies across the view, small when it points at the camera (its
+    2D projection shrinks while its 3D length does not). The expected length scales the
+    world length by the palm's own image/world ratio (wrist to index and little MCP, which
+    rarely point at the camera together). Values < 0.5 mean the finger is pointing at the
+    camera and its angles are least reliable.
+    """
+    ref = [(WRIST, _INDEX_MCP), (WRIST, _LITTLE_MCP), (_INDEX_MCP, _LITTLE_MCP)]
+    img_ref = sum(np.linalg.norm(image[a, :2] - image[b, :2]) for a, b in ref)
+    world_ref = sum(np.linalg.norm(world[a] - world[b]) for a, b in ref)
+    px_per_m = img_ref / max(world_ref, _EPS)
+    chains = FINGER_CHAINS
+    img_len = np.linalg.norm(np.diff(image[chains][..., :2], axis=1), axis=2).sum(axis=1)
+    world_len = np.linalg.norm(np.diff(world[chains], axis=1), axis=2).sum(axis=1)
+    return img_len / np.maximum(world_len * px_per_m, _EPS)
+
+
+def rom(angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Min and max (deg) per joint over frames; angles (n, 14) with NaN rows for no hand."""
+    if angles.size == 0 or np.all(np.isnan(angles)):
+        nan = np.full(angles.shape[-1] if angles.ndim == 2 else N_ANGLES, np.nan)
+        return nan, nan.copy()
+    return np.nanmin(angles, axis=0), np.nanmax(angles, axis=0)
+
+
+def total_active_motion(min_flex: np.ndarray, max_flex: np.ndarray) -> np.ndarray:
+    """TAM per finger (index..little), deg, ASSH: sum of flexion minus extension deficits.
+
+    An extension deficit is a joint that never reaches straight (min flexion > 0);
+    hyperextension is not a deficit. Reference: ASSH TAM as summarised in CLINICAL.md.
+    """
+    flexion = max_flex[:12].reshape(4, 3)
+    deficit = np.clip(min_flex[:12].reshape(4, 3), 0.0, None)
+    return flexion.sum(axis=1) - deficit.sum(axis=1)
