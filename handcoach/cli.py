@@ -92,11 +92,27 @@ def _app(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=env)
 
 
+def _silence_native_stderr() -> None:
+    """Keep Python's stderr (our `error:` lines, and tracebacks of real bugs) and send the
+    C++ libraries' own fd-2 chatter (MediaPipe/TFLite INFO and W0000 lines) to /dev/null."""
+    try:
+        sys.stderr.flush()
+        kept = os.dup(2)
+        sys.stderr = os.fdopen(kept, "w", buffering=1, encoding="utf-8", errors="replace")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass  # no usable fd 2: nothing to protect
+
+
 def main(argv: list[str] | None = None) -> int:
     from vision.sources import SourceError
 
     try:
         args = _parser().parse_args(argv)
+        if args.command != "app" and os.environ.get("HANDCOACH_NATIVE_LOGS") != "1":
+            _silence_native_stderr()
         return {"analyze": _analyze, "render": _render, "app": _app}[args.command](args)
     except (UsageError, SourceError, ValueError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
