@@ -113,9 +113,8 @@ class HandMeasures:
     spread: (4,) deg, angle in the palm plane between adjacent fingers' proximal phalanges:
         thumb-index (thumb metacarpal vs index), index-middle, middle-ring, ring-little.
     palm_normal: (3,) unit vector out of the palm, camera axes (x right, y down, z away).
-    forearm_rotation: deg, rotation of the palm about the hand's long axis; 0 = palm facing
-        the camera, +90 = palm turned up (supination proxy), -90 = palm down. A proxy: the
-        forearm itself is not tracked, so wrist deviation and camera tilt leak into it.
+    forearm_rotation: deg, rotation of the palm about the hand's long axis (see
+        `forearm_rotation`); its range over a rep is the pronation/supination proxy.
     tip_to_palm: (5,) thumb..little tip distance to the palm centre / palm length.
     thumb_to_tips: (4,) thumb tip to index..little tip distance / palm length.
     tam: (4,) index..little sum of MCP+PIP+DIP flexion, deg.
@@ -151,25 +150,22 @@ def finger_spread(world: np.ndarray, chirality: Side) -> np.ndarray:
 
 
 def forearm_rotation(palm_normal: np.ndarray, distal: np.ndarray) -> float:
-    """Palm rotation about the hand's long axis relative to the camera (deg).
+    """Rotation of the palm about the hand's long axis (deg, -180..180), a forearm proxy.
 
-    Reference is the direction toward the camera (-z) projected perpendicular to the hand
-    axis; when the hand points at the camera that projection vanishes and image-up (-y)
-    serves instead. Positive turns the palm toward image-up (palm up, supination when the
-    forearm points at the camera).
+    Measured from a reference direction perpendicular to the hand axis: toward the camera
+    (-z), or image-up (-y) when the hand points at the camera and that projection vanishes.
+    0 = palm facing the reference. Only changes of this angle are meaningful clinically
+    (pronation/supination range): the forearm itself is not tracked, so wrist deviation and
+    camera tilt leak into it, and its sign depends on the side of the hand.
     """
     toward_camera = np.array([0.0, 0.0, -1.0])
-    up = np.array([0.0, -1.0, 0.0])
     ref = toward_camera - np.dot(toward_camera, distal) * distal
     if np.linalg.norm(ref) < 0.3:
+        up = np.array([0.0, -1.0, 0.0])
         ref = up - np.dot(up, distal) * distal
     ref = _unit(ref)
     second = np.cross(distal, ref)
-    angle = np.degrees(np.arctan2(np.dot(palm_normal, second), np.dot(palm_normal, ref)))
-    # Orient so that turning the palm upward is positive whatever the hand's direction.
-    if np.dot(second, up) < 0:
-        angle = -angle
-    return float(angle)
+    return float(np.degrees(np.arctan2(np.dot(palm_normal, second), np.dot(palm_normal, ref))))
 
 
 def measure(world: np.ndarray, chirality: Side) -> HandMeasures:

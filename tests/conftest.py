@@ -1,0 +1,31 @@
+"""Shared fixtures: the real footage beside the checkout, and generated test videos."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FOOTAGE = ROOT.parent / "shared" / "footage"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def footage(name: str) -> Path:
+    """A file of ../shared/footage, or skip with the reason when it is not there."""
+    path = FOOTAGE / name
+    if not path.exists():
+        pytest.skip(f"real footage not found: {path} (../shared/footage beside the checkout)")
+    return path
+
+
+def ffmpeg(*args: str) -> None:
+    """Run ffmpeg quietly; fail the test with its message if it fails."""
+    exe = shutil.which("ffmpeg")
+    if exe is None:
+        pytest.fail("ffmpeg is not installed (.ci/run and test.sh install it)")
+    proc = subprocess.run([exe, "-v", "error", "-y", *args], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
