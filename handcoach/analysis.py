@@ -81,7 +81,8 @@ class AnalysisResult:
 
 def analyze_video(path: str | Path, exercise: str | None = None, hand: HandChoice = "auto",
                   model: Model = "lite", mirrored: bool = False,
-                  progress: Progress | None = None) -> AnalysisResult:
+                  progress: Progress | None = None,
+                  smoothing: dict[str, float] | None = None) -> AnalysisResult:
     """Run the live pipeline over a recorded video.
 
     Raises vision.sources.SourceError (unreadable video) and ValueError (bad option), each
@@ -96,7 +97,8 @@ def analyze_video(path: str | Path, exercise: str | None = None, hand: HandChoic
     monitor = VisibilityMonitor(prescribed_side=None if hand == "auto" else hand)
     alerts: list[Alert] = []
     with VideoFileSource(path, mirror=mirrored) as source, \
-            HandPipeline(model=model, hand=hand, mirrored=mirrored) as pipeline:
+            HandPipeline(model=model, hand=hand, mirrored=mirrored,
+                         smoothing=smoothing) as pipeline:
         expected = source.duration_s or 0.0
         for frame in source:
             result = pipeline.process(frame.t, frame.rgb)

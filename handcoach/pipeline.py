@@ -17,7 +17,7 @@ from vision.tracker import HandChoice, HandTracker, Model
 
 #: One Euro settings for world landmarks (metres, speeds in m/s), tuned with
 #: benchmarks/smoothing.py on ../shared/footage: see the numbers in README.md.
-SMOOTHING = {"min_cutoff": 1.5, "beta": 20.0, "d_cutoff": 1.0}
+SMOOTHING = {"min_cutoff": 0.5, "beta": 10.0, "d_cutoff": 1.0}
 
 #: a finger whose image length is under this share of its expected length points at the
 #: camera; its angles are flagged as least reliable (CLINICAL.md, measurement error).
