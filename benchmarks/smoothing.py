@@ -2,11 +2,12 @@
 
     .venv/bin/python benchmarks/smoothing.py
 
-Runs MediaPipe once per clip, then replays the raw world landmarks through filters with
-different settings. Jitter: mean |frame-to-frame change| of the 14 flexion angles (deg)
-while the hand is still (control_thumbs_up). Lag: the shift (ms) that best aligns the
-filtered mean PIP flexion with the raw one through the fist of webcam_fist_1, and the
-share of the fist's peak flexion that survives.
+Runs MediaPipe once per clip, then replays the raw landmarks through the angle estimator
+with different filter settings, smoothing either the landmarks (world in metres, image in
+pixels) or the 14 flexion angles (deg). Jitter: mean |frame-to-frame change| of the 14
+angles (deg) while the hand is still (control_thumbs_up, control_open_hand). Lag: the
+shift (ms) that best aligns the filtered mean PIP flexion with the raw one through the
+fist of webcam_fist_1, and the share of the fist's peak flexion that survives.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from handcoach.pipeline import SMOOTHING
-from vision.kinematics import flexion_angles
+from handcoach.pipeline import PIXELS_PER_METRE, SMOOTHING
+from vision.kinematics import hand_flexion
 from vision.smoothing import OneEuroFilter
 from vision.sources import VideoFileSource
 from vision.tracker import HandTracker
@@ -26,28 +27,37 @@ FOOTAGE = Path(__file__).resolve().parent.parent.parent / "shared" / "footage"
 PIPS = [1, 4, 7, 10]
 
 
-def raw_track(name: str) -> tuple[np.ndarray, list[np.ndarray], str]:
-    times, worlds, chirality = [], [], "right"
+def raw_track(name: str) -> tuple[np.ndarray, list, list, str]:
+    times, worlds, images, chirality = [], [], [], "right"
     with VideoFileSource(FOOTAGE / name) as source, HandTracker() as tracker:
         for frame in source:
             hand = tracker.process(frame.t, frame.rgb).hand
             if hand is not None:
                 times.append(frame.t)
                 worlds.append(hand.world)
+                images.append(hand.image)
                 chirality = hand.chirality
-    return np.array(times), worlds, chirality
+    return np.array(times), worlds, images, chirality
 
 
-def angles(times, worlds, chirality, settings) -> np.ndarray:
-    f = OneEuroFilter(**settings) if settings else None
-    return np.array([flexion_angles(f(t, w) if f else w, chirality)
-                     for t, w in zip(times, worlds, strict=True)])
+def angles(track, mode: str, settings: dict | None) -> np.ndarray:
+    times, worlds, images, chirality = track
+    if settings is None:
+        return np.array([hand_flexion(w, i, chirality)
+                         for w, i in zip(worlds, images, strict=True)])
+    if mode == "angles":
+        f = OneEuroFilter(**settings)
+        return np.array([f(t, hand_flexion(w, i, chirality)).copy()
+                         for t, w, i in zip(times, worlds, images, strict=True)])
+    fw = OneEuroFilter(**settings)
+    fi = OneEuroFilter(**{**settings, "beta": settings["beta"] / PIXELS_PER_METRE})
+    return np.array([hand_flexion(fw(t, w), fi(t, i), chirality)
+                     for t, w, i in zip(times, worlds, images, strict=True)])
 
 
 def lag_ms(t: np.ndarray, raw: np.ndarray, smooth: np.ndarray) -> float:
     dt = float(np.median(np.diff(t)))
-    shifts = range(0, 8)
-    errs = [np.mean(np.abs(raw[: len(raw) - s] - smooth[s:])) for s in shifts]
+    errs = [np.mean(np.abs(raw[: len(raw) - s] - smooth[s:])) for s in range(8)]
     return 1000 * dt * int(np.argmin(errs))
 
 
@@ -55,22 +65,26 @@ def main() -> int:
     if not FOOTAGE.exists():
         print(f"footage not found: {FOOTAGE}")
         return 1
-    still = raw_track("control_thumbs_up.mp4")
+    still = [raw_track("control_thumbs_up.mp4"), raw_track("control_open_hand.mp4")]
     fist = raw_track("webcam_fist_1.mp4")
-    grid = [None] + [{"min_cutoff": mc, "beta": b, "d_cutoff": 1.0}
-                     for mc in (0.3, 0.5, 1.0, 1.5) for b in (5.0, 10.0, 20.0, 40.0)]
-    print(f"{'min_cutoff':>10} {'beta':>6} {'jitter deg/frame':>17} {'fist lag ms':>12} "
-          f"{'fist peak kept':>15}")
-    raw_fist = angles(*fist, None)[:, PIPS].mean(axis=1)
-    for settings in grid:
-        a_still = angles(*still, settings)
-        a_fist = angles(*fist, settings)[:, PIPS].mean(axis=1)
-        jitter = np.mean(np.abs(np.diff(a_still[20:], axis=0)))
-        lag = lag_ms(fist[0], raw_fist, a_fist)
-        kept = a_fist.max() / raw_fist.max()
-        label = ("raw", "") if settings is None else (settings["min_cutoff"], settings["beta"])
-        mark = "  <- default" if settings == SMOOTHING else ""
-        print(f"{label[0]!s:>10} {label[1]!s:>6} {jitter:17.2f} {lag:12.0f} {kept:15.1%}{mark}")
+    raw_fist = angles(fist, "angles", None)[:, PIPS].mean(axis=1)
+    grid: list[tuple[str, dict | None]] = [("raw", None)]
+    grid += [("landmarks", {"min_cutoff": mc, "beta": b, "d_cutoff": 1.0})
+             for mc in (0.5, 1.0) for b in (5.0, 10.0, 20.0)]
+    grid += [("angles", {"min_cutoff": mc, "beta": b, "d_cutoff": 1.0})
+             for mc in (0.3, 0.5, 1.0) for b in (0.005, 0.01, 0.02, 0.05)]
+    print(f"{'smoothed':>9} {'min_cutoff':>10} {'beta':>6} {'jitter thumbs-up':>17} "
+          f"{'jitter open':>12} {'fist lag ms':>12} {'fist peak kept':>15}")
+    for mode, settings in grid:
+        jitter = [np.mean(np.abs(np.diff(angles(s, mode, settings)[20:], axis=0)))
+                  for s in still]
+        smooth_fist = angles(fist, mode, settings)[:, PIPS].mean(axis=1)
+        lag = lag_ms(fist[0], raw_fist, smooth_fist)
+        kept = smooth_fist.max() / raw_fist.max()
+        mc, b = ("", "") if settings is None else (settings["min_cutoff"], settings["beta"])
+        mark = "  <- default" if (mode, settings) == ("landmarks", SMOOTHING) else ""
+        print(f"{mode:>9} {mc!s:>10} {b!s:>6} {jitter[0]:17.2f} {jitter[1]:12.2f} "
+              f"{lag:12.0f} {kept:15.1%}{mark}")
     return 0
 
 

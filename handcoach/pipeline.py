@@ -15,9 +15,14 @@ from vision.landmarks import HandObservation, TrackedFrame
 from vision.smoothing import OneEuroFilter
 from vision.tracker import HandChoice, HandTracker, Model
 
-#: One Euro settings for world landmarks (metres, speeds in m/s), tuned with
-#: benchmarks/smoothing.py on ../shared/footage: see the numbers in README.md.
+#: One Euro settings for the world landmarks (metres, speeds in m/s), tuned with
+#: benchmarks/smoothing.py on ../shared/footage (numbers in README.md): at rest it cuts
+#: angle jitter 2-5x, through a 1 s fist it lags at most one frame.
 SMOOTHING = {"min_cutoff": 0.5, "beta": 10.0, "d_cutoff": 1.0}
+
+#: image landmarks are in pixels: a hand at arm's length spans ~400 px for ~0.2 m, so
+#: the image filter's beta is the world one divided by this.
+PIXELS_PER_METRE = 2000.0
 
 #: a finger whose image length is under this share of its expected length points at the
 #: camera; its angles are flagged as least reliable (CLINICAL.md, measurement error).
@@ -52,9 +57,8 @@ class HandPipeline:
         self.tracker = HandTracker(model=model, hand=hand, mirrored=mirrored)
         settings = SMOOTHING if smoothing is None else smoothing
         self._world_filter = OneEuroFilter(**settings)
-        self._image_filter = OneEuroFilter(min_cutoff=settings["min_cutoff"],
-                                           beta=settings["beta"] / 1000.0,  # px vs mm
-                                           d_cutoff=settings["d_cutoff"])
+        self._image_filter = OneEuroFilter(**{**settings,
+                                              "beta": settings["beta"] / PIXELS_PER_METRE})
         self._last_side: str | None = None
 
     def process(self, t: float, rgb: np.ndarray) -> FrameResult:
@@ -72,7 +76,7 @@ class HandPipeline:
         hand = HandObservation(image=image, world=world, side=raw.side,
                                chirality=raw.chirality, score=raw.score)
         pointing = foreshortening(image, world) < POINTING_AT_CAMERA
-        return FrameResult(t, tracked, hand, measure(world, raw.chirality), pointing)
+        return FrameResult(t, tracked, hand, measure(world, raw.chirality, image), pointing)
 
     def close(self) -> None:
         self.tracker.close()
