@@ -105,3 +105,44 @@ def test_a_fast_fist_is_not_lagged_or_flattened():
     crossing = [t[np.argmax(p > 60)] for t, p in ((raw.times, raw_pip),
                                                   (smooth.times, smooth_pip))]
     assert crossing[1] - crossing[0] <= 0.06        # at most one frame (50 ms) late
+
+
+def _sides(frames, **kwargs) -> tuple[list[str], np.ndarray]:
+    sides, angles = [], []
+    with HandPipeline(**kwargs) as pipeline:
+        for t, rgb in frames:
+            result = pipeline.process(t, rgb)
+            if result.measures is not None:
+                sides.append(result.hand.side)
+                angles.append(result.measures.flexion)
+    return sides, np.array(angles)
+
+
+def test_a_mirrored_view_reports_the_same_hand_and_angles():
+    """The webcam clip shows the person's left hand. Mirrored (a selfie preview), it looks
+    like a right hand; told that the view is mirrored, the tracker still says left."""
+    from vision.sources import VideoFileSource
+
+    frames = [(f.t, f.rgb) for f in VideoFileSource(footage("webcam_fist_1.mp4"))]
+    mirrored = [(t, np.ascontiguousarray(rgb[:, ::-1])) for t, rgb in frames]
+    plain_sides, plain = _sides(frames)
+    told_sides, told = _sides(mirrored, mirrored=True)
+    naive_sides, _ = _sides(mirrored)
+    assert plain_sides.count("left") > 0.9 * len(frames)
+    assert told_sides.count("left") > 0.9 * len(frames)
+    assert naive_sides.count("right") > 0.9 * len(frames)
+    n = min(len(plain), len(told))
+    assert np.median(np.abs(plain[:n, :12] - told[:n, :12])) < 8
+
+
+def test_with_two_hands_in_view_the_prescribed_one_is_followed():
+    from vision.sources import VideoFileSource
+
+    frames = [(f.t, f.rgb) for f in VideoFileSource(footage("selfie_two_hands_dim.mp4"))]
+    for side in ("left", "right"):
+        with HandPipeline(hand=side) as pipeline:
+            results = [pipeline.process(t, rgb) for t, rgb in frames]
+        both = [r for r in results if r.tracked.hands_in_view == 2]
+        assert len(both) > 0.4 * len(frames)
+        assert all(r.hand.side == side for r in both)
+        assert all(r.tracked.others[0].side != side for r in both)
