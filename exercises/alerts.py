@@ -17,6 +17,8 @@ class Code(str, Enum):
     SET_COMPLETE = "SET_COMPLETE"
     TOO_MANY_REPS = "TOO_MANY_REPS"
     PAIN_STOP = "PAIN_STOP"
+    #: an extension of INTERFACES.md: wrist_flex_ext needs the elbow (MediaPipe Pose).
+    ELBOW_NOT_VISIBLE = "ELBOW_NOT_VISIBLE"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,8 @@ import numpy as np
 
 from exercises.alerts import Alert
 from exercises.catalog import check_exercise
+from exercises.engine import ExerciseEngine
+from exercises.library import get_exercise
 from exercises.visibility import VisibilityMonitor
 from vision.kinematics import rom, total_active_motion
 from vision.landmarks import FINGERS, N_ANGLES, angles_to_dict
@@ -38,6 +40,8 @@ class AnalysisResult:
     reps: int = 0
     warnings: list[Alert] = field(default_factory=list)
     ended_early: str | None = None
+    extra_reps: int = 0
+    rep_details: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def frames(self) -> int:
@@ -70,6 +74,11 @@ class AnalysisResult:
                                                                              strict=True)},
             "warnings": [w.to_json() for w in self.warnings],
         }
+        if self.exercise is not None:
+            # Extensions of INTERFACES.md: reps beyond the prescription (counted in
+            # `reps` too, never dropped) and each rep's timing, holds, peaks and flags.
+            out["extra_reps"] = self.extra_reps
+            out["rep_details"] = self.rep_details
         if frames:
             out["per_frame"] = [
                 {"t": round(float(t), 3), "hand": not np.isnan(a[0]),
@@ -82,40 +91,59 @@ class AnalysisResult:
 def analyze_video(path: str | Path, exercise: str | None = None, hand: HandChoice = "auto",
                   model: Model = "lite", mirrored: bool = False,
                   progress: Progress | None = None,
-                  smoothing: dict[str, float] | None = None) -> AnalysisResult:
-    """Run the live pipeline over a recorded video.
+                  smoothing: dict[str, float] | None = None,
+                  program: str | Path | None = None) -> AnalysisResult:
+    """Run the live pipeline (and, with `exercise`, the exercise engine) over a video.
 
-    Raises vision.sources.SourceError (unreadable video) and ValueError (bad option), each
-    with a one-line message. A video that is damaged part-way is analysed up to the damage;
-    `ended_early` says where.
+    Raises vision.sources.SourceError (unreadable video) and ValueError (bad option or
+    program file), each with a one-line message. A video that is damaged part-way is
+    analysed up to the damage; `ended_early` says where.
     """
+    side = None if hand == "auto" else hand
+    engine = None
     if exercise is not None:
         check_exercise(exercise)
+        engine = ExerciseEngine(get_exercise(exercise, program), prescribed_side=side)
     times: list[float] = []
     angles: list[np.ndarray] = []
     missing = np.full(N_ANGLES, np.nan)
-    monitor = VisibilityMonitor(prescribed_side=None if hand == "auto" else hand)
+    monitor = VisibilityMonitor(prescribed_side=side) if engine is None else None
     alerts: list[Alert] = []
+    track_arm = engine is not None and engine.exercise.needs_elbow
     with VideoFileSource(path, mirror=mirrored) as source, \
-            HandPipeline(model=model, hand=hand, mirrored=mirrored,
-                         smoothing=smoothing) as pipeline:
+            HandPipeline(model=model, hand=hand, mirrored=mirrored, smoothing=smoothing,
+                         track_arm=track_arm) as pipeline:
         expected = source.duration_s or 0.0
         for frame in source:
             result = pipeline.process(frame.t, frame.rgb)
             times.append(frame.t)
             angles.append(result.measures.flexion if result.measures else missing)
-            side = result.hand.side if result.hand else None
-            alerts += monitor.update(frame.t, result.tracked.hands_in_view, side)
+            hand_side = result.hand.side if result.hand else None
+            if engine is not None:
+                engine.update(frame.t, result.measures, result.tracked.hands_in_view,
+                              hand_side, result.wrist_flexion)
+            else:
+                alerts += monitor.update(frame.t, result.tracked.hands_in_view, hand_side)
             if progress is not None and expected > 0:
                 progress(min(frame.t / expected, 1.0))
         t_end = times[-1] if times else 0.0
-        alerts += monitor.finish(t_end)
+        if engine is not None:
+            engine.finish(t_end)
+            alerts = list(engine.alerts)
+        else:
+            alerts += monitor.finish(t_end)
         fps = source.fps
         duration = t_end + 1.0 / fps if times else 0.0
         if source.duration_s:
             duration = max(duration, source.duration_s) if not source.ended_early else duration
     alerts.sort(key=lambda a: a.t)
-    return AnalysisResult(video=str(path), exercise=exercise, model=model, fps=fps,
-                          duration_s=duration, times=np.asarray(times),
-                          angles=np.asarray(angles).reshape(-1, N_ANGLES),
-                          warnings=alerts, ended_early=source.ended_early)
+    result = AnalysisResult(video=str(path), exercise=exercise, model=model, fps=fps,
+                            duration_s=duration, times=np.asarray(times),
+                            angles=np.asarray(angles).reshape(-1, N_ANGLES),
+                            warnings=alerts, ended_early=source.ended_early)
+    if engine is not None:
+        result.reps = len(engine.reps)
+        result.extra_reps = len(engine.reps) - engine.counted
+        result.rep_details = engine.rep_summaries()
+    return result
+

@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("--model", choices=("lite", "full"), default="lite")
     an.add_argument("--mirrored", action="store_true",
                     help="the video is a mirrored selfie preview (left and right swapped)")
+    an.add_argument("--program", type=Path, metavar="FILE.toml",
+                    help="a therapist's program: dose, order or targets that differ from "
+                         "the exercise library (same shape as exercises/definitions.toml)")
     an.add_argument("--json", action="store_true", help="print one JSON object")
     an.add_argument("--frames", action="store_true", help="with --json: add per-frame angles")
 
@@ -57,7 +60,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from handcoach.analysis import analyze_video
 
     result = analyze_video(args.video, exercise=args.exercise, hand=args.hand,
-                           model=args.model, mirrored=args.mirrored)
+                           model=args.model, mirrored=args.mirrored, program=args.program)
     if result.ended_early:
         print(f"warning: {result.ended_early}; results cover the part before it",
               file=sys.stderr)

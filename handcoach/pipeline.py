@@ -1,7 +1,8 @@
 """The per-frame path shared by the live app and `handcoach analyze`.
 
 frame -> HandTracker (MediaPipe) -> One Euro smoothing of the world landmarks ->
-kinematics -> FrameResult. The exercise engine consumes FrameResults.
+kinematics -> FrameResult. The exercise engine consumes FrameResults. With `track_arm`
+(wrist exercises), MediaPipe Pose also finds the elbow, for wrist flexion.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.kinematics import HandMeasures, foreshortening, measure
+from vision.kinematics import HandMeasures, foreshortening, measure, wrist_flexion
 from vision.landmarks import HandObservation, TrackedFrame
 from vision.smoothing import OneEuroFilter
 from vision.tracker import HandChoice, HandTracker, Model
@@ -28,6 +29,10 @@ PIXELS_PER_METRE = 2000.0
 #: camera; its angles are flagged as least reliable (CLINICAL.md, measurement error).
 POINTING_AT_CAMERA = 0.5
 
+#: Pose's wrist must lie within this many palm lengths (image) of the hand's wrist: Pose
+#: sometimes draws a small person inside a close-up hand, whose "elbow" is not an elbow.
+ARM_WRIST_MATCH = 0.6
+
 
 @dataclass(frozen=True, slots=True)
 class FrameResult:
@@ -36,6 +41,8 @@ class FrameResult:
     hand: the exercising hand, landmarks smoothed (None when no hand was found).
     measures: kinematics of that hand (None without a hand).
     pointing: (4,) bool per finger index..little, True where it points at the camera.
+    wrist_flexion: deg (+ flexion, - extension); None without arm tracking or when the
+        elbow is not in view.
     """
 
     t: float
@@ -43,6 +50,7 @@ class FrameResult:
     hand: HandObservation | None
     measures: HandMeasures | None
     pointing: np.ndarray | None
+    wrist_flexion: float | None = None
 
     @property
     def has_hand(self) -> bool:
@@ -53,8 +61,14 @@ class HandPipeline:
     """Tracker + smoothing + kinematics, one frame at a time."""
 
     def __init__(self, model: Model = "lite", hand: HandChoice = "auto", mirrored: bool = False,
-                 smoothing: dict[str, float] | None = None) -> None:
+                 smoothing: dict[str, float] | None = None, track_arm: bool = False) -> None:
         self.tracker = HandTracker(model=model, hand=hand, mirrored=mirrored)
+        self.arm = None
+        if track_arm:
+            from vision.pose import ArmTracker
+
+            # The wheel ships one Pose landmark model (full); it is used for both.
+            self.arm = ArmTracker(model="full", mirrored=mirrored)
         settings = SMOOTHING if smoothing is None else smoothing
         self._world_filter = OneEuroFilter(**settings)
         self._image_filter = OneEuroFilter(**{**settings,
@@ -76,10 +90,23 @@ class HandPipeline:
         hand = HandObservation(image=image, world=world, side=raw.side,
                                chirality=raw.chirality, score=raw.score)
         pointing = foreshortening(image, world) < POINTING_AT_CAMERA
-        return FrameResult(t, tracked, hand, measure(world, raw.chirality, image), pointing)
+        flex = self._wrist_flexion(t, rgb, hand) if self.arm is not None else None
+        return FrameResult(t, tracked, hand, measure(world, raw.chirality, image), pointing,
+                           flex)
+
+    def _wrist_flexion(self, t: float, rgb: np.ndarray, hand: HandObservation) -> float | None:
+        arm = self.arm.process(t, rgb, hand.side)
+        if arm is None:
+            return None
+        palm_px = float(np.linalg.norm(hand.image[9, :2] - hand.image[0, :2]))
+        if np.linalg.norm(arm.wrist_px - hand.image[0, :2]) > ARM_WRIST_MATCH * palm_px:
+            return None
+        return wrist_flexion(arm.wrist - arm.elbow, hand.world, hand.chirality)
 
     def close(self) -> None:
         self.tracker.close()
+        if self.arm is not None:
+            self.arm.close()
 
     def __enter__(self) -> HandPipeline:
         return self

@@ -15,7 +15,8 @@ def format_summary(result: AnalysisResult) -> str:
         f"hand seen in {result.frames_with_hand} ({_share(result)}), model {result.model}",
     ]
     if result.exercise:
-        lines.append(f"exercise {result.exercise}: {result.reps} reps")
+        extra = f" ({result.extra_reps} beyond the prescription)" if result.extra_reps else ""
+        lines.append(f"exercise {result.exercise}: {result.reps} reps{extra}")
     lo, hi = result.rom()
     if result.frames_with_hand:
         lines.append("range of motion, degrees of flexion (min to max):")

@@ -182,7 +182,7 @@ def thumb_axes(pose: HandPose) -> tuple[np.ndarray, np.ndarray]:
 def hand_rotation(pose: HandPose) -> np.ndarray:
     """Rotation of the hand frame into the forearm frame (wrist, then forearm rotation)."""
     x, y, z = np.eye(3)
-    return _rot(y, pose.forearm_rot) @ _rot(x, pose.wrist_flex) @ _rot(z, -pose.wrist_dev)
+    return _rot(y, -pose.forearm_rot) @ _rot(x, pose.wrist_flex) @ _rot(z, -pose.wrist_dev)
 
 
 def skeleton(pose: HandPose, geometry: HandGeometry | None = None,

@@ -8,6 +8,7 @@ identical between repetitions. Target angles follow ../shared/CLINICAL.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -47,7 +48,11 @@ TABLETOP = _fingers(84.0, 4.0, 3.0, thumb_radial=30.0, thumb_palmar=28.0,
                     thumb_pronation=20.0, thumb_mcp=10.0, thumb_ip=5.0)
 STRAIGHT_FIST = _fingers(84.0, 94.0, 7.0, thumb_radial=10.0, thumb_palmar=45.0,
                          thumb_pronation=20.0, thumb_mcp=30.0, thumb_ip=20.0)
-SPREAD = _fingers(2.0, 3.0, 2.0, spread=16.0, thumb_radial=55.0, thumb_palmar=15.0,
+# Finger spread: the fingers pressed together (their axes converge a little, as real
+# adducted fingers touch), then abducted about 20-30 deg each, a full active spread.
+TOGETHER = _fingers(2.0, 3.0, 2.0, spread=-4.0, thumb_radial=30.0, thumb_palmar=22.0,
+                    thumb_pronation=15.0, thumb_mcp=6.0, thumb_ip=4.0)
+SPREAD = _fingers(2.0, 3.0, 2.0, spread=20.0, thumb_radial=55.0, thumb_palmar=15.0,
                   thumb_pronation=10.0, thumb_mcp=4.0, thumb_ip=2.0)
 RELAXED = _fingers(10.0, 15.0, 8.0, thumb_radial=32.0, thumb_palmar=25.0, thumb_mcp=10.0,
                    thumb_ip=8.0)
@@ -119,7 +124,7 @@ def rep_keyframes(exercise: str, rep: int, hold_s: float | None) -> list[Keyfram
         return [Keyframe(FULL_FIST, hold, 0.8), Keyframe(STRAIGHT, 0.7 * hold, 0.8)]
     if exercise == "finger_spread":
         hold = 1.0 if h is None else h
-        return [Keyframe(SPREAD, hold, 0.7), Keyframe(STRAIGHT, 0.7 * hold, 0.7)]
+        return [Keyframe(SPREAD, hold, 0.7), Keyframe(TOGETHER, 0.7 * hold, 0.7)]
     if exercise == "thumb_opposition":
         hold = 0.8 if h is None else h
         return [Keyframe(opposition_pose(rep % 4), hold, 0.8), Keyframe(STRAIGHT, 0.4 * hold,
@@ -173,12 +178,87 @@ def _min_jerk(s: np.ndarray) -> np.ndarray:
     return s ** 3 * (10.0 - 15.0 * s + 6.0 * s ** 2)
 
 
+def _rest_pose(exercise: str) -> HandPose:
+    """The pose an exercise starts and ends in."""
+    if exercise == "finger_spread":
+        return TOGETHER
+    return RELAXED if exercise in ("forearm_rotation", "wrist_flex_ext") else STRAIGHT
+
+
+def _vary(key: Keyframe, rng: np.random.Generator, deg: float) -> Keyframe:
+    """A keyframe as a person would actually do it: pose a few degrees off, timing +-15 %.
+
+    The draw order (pose, hold, move) is part of build_track's seeded output: keep it.
+    """
+    return Keyframe(_jitter(key.pose, rng, deg), key.hold_s * rng.uniform(0.85, 1.15),
+                    key.move_s * rng.uniform(0.85, 1.2))
+
+
+def track_from_keyframes(exercise: str, keyframes: Sequence[Keyframe], fps: float = 30.0,
+                         seed: int | np.random.Generator = 0, start: HandPose | None = None,
+                         lead_s: float = 0.8, jitter_deg: float = 0.0, reps: int = 0
+                         ) -> MotionTrack:
+    """Sample a scripted list of keyframes at `fps`: the motion behind every exercise track.
+
+    `start` (default: the exercise's rest pose, RELAXED for forearm_rotation and
+    wrist_flex_ext, else STRAIGHT) is held for `lead_s`; then each keyframe is reached by a
+    minimum-jerk move over its `move_s` (0 or a tiny value gives a jump or a too-fast
+    move) and held for its `hold_s`. Nothing is appended at the end. A slow wander of wrist
+    flexion (+-3 deg) and deviation (+-2 deg), with a seeded phase, is always added; it
+    leaves finger angles untouched. With `jitter_deg` > 0 every keyframe is varied as a
+    person would (see `_vary`); at 0 the keyframes are followed exactly.
+
+    `exercise` and `reps` are labels stored in the track (reps: how many repetitions the
+    script holds, as truth for a counter). `seed` may be a Generator, whose stream then
+    continues (build_track relies on it to keep its seeded output).
+    """
+    if any(k.hold_s < 0 or k.move_s < 0 for k in keyframes) or lead_s < 0:
+        raise ValueError("hold, move and lead times must not be negative")
+    if fps <= 0:
+        raise ValueError(f"fps must be positive, got {fps}")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rest = _rest_pose(exercise) if start is None else start
+    if jitter_deg > 0:
+        keyframes = [_vary(k, rng, jitter_deg) for k in keyframes]
+    keys = [(rest.to_vector(), lead_s, 0.0)]
+    keys += [(k.pose.to_vector(), float(k.hold_s), float(k.move_s)) for k in keyframes]
+
+    # Piecewise: move from the previous key (minimum jerk), then hold. Frame i belongs to
+    # the first key whose hold has not ended (the last key past the end).
+    moves = np.array([move for _, _, move in keys])
+    holds = np.array([hold for _, hold, _ in keys])
+    elapsed = np.cumsum(moves + holds)
+    t0 = np.concatenate([[0.0], elapsed[:-1]])
+    t1 = t0 + moves
+    ends = t1 + holds
+    targets = np.stack([v for v, _, _ in keys])
+    sources = np.concatenate([targets[:1], targets[:-1]])
+    n = int(np.floor(elapsed[-1] * fps)) + 1
+    times = np.arange(n) / fps
+    # cummax: zero-length keys can make `ends` dip by an ulp; the first key with end >= t
+    # is unchanged by it, and searchsorted needs sorted input.
+    k = np.minimum(np.searchsorted(np.maximum.accumulate(ends), times, side="left"),
+                   len(keys) - 1)
+    moving = t1[k] > t0[k]
+    span = np.where(moving, t1[k] - t0[k], 1.0)
+    s = np.where(moving, np.clip((times - t0[k]) / span, 0.0, 1.0), 1.0)
+    vecs = sources[k] + (targets[k] - sources[k]) * _min_jerk(s)[:, None]
+    # A slow, small wander of the wrist keeps the hand alive without touching finger truth.
+    phase = rng.uniform(0, 2 * np.pi, 2)
+    vecs[:, 21] += 3.0 * np.sin(2 * np.pi * 0.13 * times + phase[0])
+    vecs[:, 22] += 2.0 * np.sin(2 * np.pi * 0.09 * times + phase[1])
+    poses = [HandPose.from_vector(v) for v in vecs]
+    return MotionTrack(exercise=exercise, fps=float(fps), reps=int(reps), times=times,
+                       poses=tuple(poses))
+
+
 def build_track(exercise: str, reps: int | None = None, seed: int = 0, fps: float = 30.0,
                 hold_s: float | None = None, lead_s: float = 0.8) -> MotionTrack:
     """Sample an exercise's trajectory at `fps`.
 
     Starts with `lead_s` of the rest pose (so a tracker can lock on, as a patient settles
-    before starting), then `reps` repetitions. Raises ValueError for an unknown exercise.
+    before starting), then `reps` repetitions, each keyframe varied a little (2.5 deg,
+    timing +-15 %), then back to rest. Raises ValueError for an unknown exercise.
     """
     if exercise not in EXERCISES:
         raise ValueError(f"unknown exercise {exercise!r}; expected one of: "
@@ -187,37 +267,9 @@ def build_track(exercise: str, reps: int | None = None, seed: int = 0, fps: floa
     if n_reps < 1:
         raise ValueError(f"reps must be at least 1, got {n_reps}")
     rng = np.random.default_rng(seed)
-    rest = RELAXED if exercise in ("forearm_rotation", "wrist_flex_ext") else STRAIGHT
-    keys: list[tuple[np.ndarray, float, float]] = [(rest.to_vector(), lead_s, 0.0)]
-    for rep in range(n_reps):
-        for k in rep_keyframes(exercise, rep, hold_s):
-            keys.append((_jitter(k.pose, rng, 2.5).to_vector(),
-                         k.hold_s * rng.uniform(0.85, 1.15), k.move_s * rng.uniform(0.85, 1.2)))
-    keys.append((rest.to_vector(), 0.5, 0.6))
-
-    # Piecewise: move from the previous key (minimum jerk), then hold.
-    starts, vecs = [], []
-    t = 0.0
-    for i, (v, hold, move) in enumerate(keys):
-        prev = keys[i - 1][0] if i else v
-        starts.append((t, t + move, t + move + hold, prev, v))
-        t += move + hold
-    duration = t
-    n = int(np.floor(duration * fps)) + 1
-    times = np.arange(n) / fps
-    for tt in times:
-        for t0, t1, t2, a, b in starts:
-            if tt <= t2 or (t0, t1, t2) == starts[-1][:3]:
-                s = 1.0 if t1 <= t0 else float(np.clip((tt - t0) / (t1 - t0), 0.0, 1.0))
-                vecs.append(a + (b - a) * _min_jerk(np.array(s)))
-                break
-    # A slow, small wander of the wrist keeps the hand alive without touching finger truth.
-    phase = rng.uniform(0, 2 * np.pi, 2)
-    poses = []
-    for tt, v in zip(times, vecs, strict=True):
-        v = v.copy()
-        v[21] += 3.0 * np.sin(2 * np.pi * 0.13 * tt + phase[0])
-        v[22] += 2.0 * np.sin(2 * np.pi * 0.09 * tt + phase[1])
-        poses.append(HandPose.from_vector(v))
-    return MotionTrack(exercise=exercise, fps=float(fps), reps=n_reps, times=times,
-                       poses=tuple(poses))
+    rest = _rest_pose(exercise)
+    keys = [_vary(k, rng, 2.5) for rep in range(n_reps)
+            for k in rep_keyframes(exercise, rep, hold_s)]
+    keys.append(Keyframe(rest, 0.5, 0.6))
+    return track_from_keyframes(exercise, keys, fps=fps, seed=rng, start=rest, lead_s=lead_s,
+                                reps=n_reps)

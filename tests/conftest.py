@@ -22,6 +22,12 @@ def footage(name: str) -> Path:
     return path
 
 
+def handcoach(*args: str) -> subprocess.CompletedProcess:
+    """The installed command line, as a user runs it (its own process and stderr)."""
+    return subprocess.run([sys.executable, "-m", "handcoach.cli", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
 def ffmpeg(*args: str) -> None:
     """Run ffmpeg quietly; fail the test with its message if it fails."""
     exe = shutil.which("ffmpeg")

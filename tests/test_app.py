@@ -15,7 +15,11 @@ def test_analyze_page_measures_a_bundled_sample():
     at = AppTest.from_file(MAIN, default_timeout=240).run()
     assert not at.exception
     assert at.title[0].value == "Analyze a recording"
+    # The first sample is preselected with its own exercise.
+    assert at.radio[0].value == "finger spread"
+    assert at.selectbox[0].value == "Finger spread"
     at.button[0].click().run()
     assert not at.exception
     assert "Hand seen" in at.metric[0].label
-    assert at.dataframe, "no range-of-motion table shown"
+    assert at.metric[1].label == "Repetitions" and at.metric[1].value == "3"
+    assert len(at.dataframe) == 2, "no per-rep or range-of-motion table shown"

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from conftest import ffmpeg, footage
+from conftest import ffmpeg, footage, handcoach
 
 from vision.landmarks import ANGLE_NAMES
-
-
-def handcoach(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "handcoach.cli", *args], capture_output=True,
-                          text=True, timeout=600)
 
 
 def test_analyze_json_has_the_promised_shape():

@@ -211,9 +211,51 @@ def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None
         palm_normal=palmar,
         forearm_rotation=forearm_rotation(palmar, distal),
         tip_to_palm=np.linalg.norm(tips - palm_centre(world), axis=1) / scale,
-        thumb_to_tips=np.linalg.norm(tips[1:] - tips[0], axis=1) / scale,
+        thumb_to_tips=thumb_to_tips(world, image),
         tam=flex[:12].reshape(4, 3).sum(axis=1),
     )
+
+
+def thumb_to_tips(world: np.ndarray, image: np.ndarray | None = None) -> np.ndarray:
+    """Thumb tip to index..little tip distances, in palm lengths.
+
+    With image landmarks this is measured in 2D, on the image, scaled by the palm's own
+    pixels per metre (as in `foreshortening`): the world landmarks pull the thumb toward
+    a canonical pose, and the image depth exaggerates, so that on real pinch footage
+    (selfie_pinch_5) and rendered oppositions the world distance of a touching thumb and
+    fingertip read 0.6-0.9 palm lengths, the 2D one 0.1-0.4. The price is that a thumb
+    in front of a fingertip, along the line of sight, also reads as touching.
+    """
+    scale = max(palm_length(world), _EPS)
+    if image is None:
+        return np.linalg.norm(world[TIPS[1:]] - world[TIPS[0]], axis=1) / scale
+    px_per_m = _palm_px_per_m(image, world)
+    d = np.linalg.norm(image[TIPS[1:], :2] - image[TIPS[0], :2], axis=1)
+    return d / max(px_per_m * scale, _EPS)
+
+
+def _palm_px_per_m(image: np.ndarray, world: np.ndarray) -> float:
+    """Image scale of the hand from the palm triangle (wrist, index and little MCPs),
+    which rarely points at the camera as a whole."""
+    ref = ((WRIST, _INDEX_MCP), (WRIST, _LITTLE_MCP), (_INDEX_MCP, _LITTLE_MCP))
+    img_ref = sum(float(np.linalg.norm(image[a, :2] - image[b, :2])) for a, b in ref)
+    world_ref = sum(float(np.linalg.norm(world[a] - world[b])) for a, b in ref)
+    return img_ref / max(world_ref, _EPS)
+
+
+def wrist_flexion(forearm: np.ndarray, world: np.ndarray, chirality: Side) -> float:
+    """Wrist flexion (deg): + toward the palm, - extension, 0 hand in line with the forearm.
+
+    forearm: (3,) elbow -> wrist direction in camera-aligned axes (from MediaPipe Pose;
+    the hand landmarks have no forearm, CLINICAL.md). The hand's direction is wrist ->
+    middle MCP; the angle is signed by the palm normal, measured in the plane that holds
+    the forearm and the palm normal, so that radial/ulnar deviation does not leak in.
+    """
+    distal, _, palmar = palm_frame(world, chirality)
+    # Flexion turns the hand's distal axis toward its palmar axis about distal x palmar,
+    # an axis that the wrist's own flexion does not move.
+    axis = _unit(np.cross(distal, palmar))
+    return float(_signed_angle(_unit(np.asarray(forearm, dtype=float)), distal, axis))
 
 
 def foreshortening(image: np.ndarray, world: np.ndarray) -> np.ndarray:

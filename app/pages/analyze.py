@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from exercises.catalog import EXERCISE_IDS
+from exercises.library import load_library
 from handcoach.analysis import analyze_video
 from vision.kinematics import total_active_motion
 from vision.landmarks import ANGLE_NAMES, FINGERS
@@ -33,20 +35,48 @@ else:
     path = samples[[p.stem.replace("_", " ") for p in samples].index(choice)]
     st.video(str(path))
 
+library = load_library()
+guess = path.stem if path is not None and path.stem in EXERCISE_IDS else None
+names = {library[i].name: i for i in EXERCISE_IDS}
+picked = st.selectbox("Exercise", ["Just measure my joints", *names],
+                      index=[*names.values()].index(guess) + 1 if guess else 0)
+exercise = names.get(picked)
+if exercise is not None:
+    ex = library[exercise]
+    dose = ex.dose
+    with st.expander(f"About {ex.name.lower()}", expanded=False):
+        st.write(ex.instructions)
+        st.write(f"**Why:** {ex.purpose} {ex.benefit}")
+        hold = f", hold {dose.hold_s:g} s" if dose.hold_s else ""
+        st.write(f"**Usual dose:** {dose.reps} reps x {dose.sets} set{hold}, "
+                 f"{dose.sessions_per_day} times a day, at most {dose.max_reps_per_day} "
+                 "reps a day. Your therapist's prescription comes first.")
+
 model = st.segmented_control("Model", ["lite", "full"], default="lite",
                              help="lite is faster; full can be a little more accurate")
 
 if path is not None and st.button("Analyze", type="primary"):
     bar = st.progress(0.0, text="Looking at your hand...")
     try:
-        result = analyze_video(path, model=model or "lite",
+        result = analyze_video(path, exercise=exercise, model=model or "lite",
                                progress=lambda share: bar.progress(share))
     except (SourceError, ValueError) as exc:
         st.error(f"This video could not be read: {exc}")
         st.stop()
     bar.progress(1.0, text="Done")
     seen = result.frames_with_hand / result.frames if result.frames else 0.0
-    st.metric("Hand seen", f"{seen:.0%} of {result.frames} frames")
+    cols = st.columns(2)
+    cols[0].metric("Hand seen", f"{seen:.0%} of {result.frames} frames")
+    if exercise is not None:
+        extra = f" + {result.extra_reps} extra" if result.extra_reps else ""
+        cols[1].metric("Repetitions", f"{result.reps - result.extra_reps}{extra}")
+        if result.rep_details:
+            st.dataframe(pd.DataFrame(
+                [{"rep": d["number"], "from s": d["start"], "to s": d["end"],
+                  "positions": ", ".join(d["positions"]),
+                  "held s": ", ".join(f"{h:.1f}" for h in d["holds_s"]),
+                  "notes": ", ".join(d["flags"]).replace("_", " ")}
+                 for d in result.rep_details]), hide_index=True)
     for alert in result.warnings:
         st.warning(f"At {alert.t:.1f} s: {alert.message}")
     if result.frames_with_hand:

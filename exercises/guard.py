@@ -1,0 +1,88 @@
+"""The overexertion guard: the prescription is a limit, not a suggestion.
+
+Patients who push too hard are the worry this exists for. Reps are grouped into sets with
+a rest between them (SET_COMPLETE starts a countdown; a rep started during it is flagged
+`rest_short`), and anything past the session's reps or the day's maximum is recorded as
+extra, never dropped, with TOO_MANY_REPS. Pain is rated 0-10; a rise of 2 or more from
+the first rating, or a rating of 7 or more, is PAIN_STOP.
+"""
+
+from __future__ import annotations
+
+from .alerts import Alert, Code
+from .counter import Rep
+from .feedback import FINAL_SET, MESSAGES, REST_FIRST
+from .library import Dose
+
+#: pain rules: a rise of this much over the session's first rating, or this level.
+PAIN_RISE = 2
+PAIN_LIMIT = 7
+
+
+class PrescriptionGuard:
+    """Tracks sets, rest and daily totals; judges each counted rep against the dose.
+
+    done_today: reps of this exercise already done today (earlier sessions).
+    """
+
+    def __init__(self, dose: Dose, done_today: int = 0) -> None:
+        self.dose = dose
+        self.done_today = done_today
+        self.counted = 0
+        self.set_number = 1
+        self.in_set = 0
+        self.rest_until: float | None = None
+        self.pain: list[tuple[float, int]] = []
+        self.pain_stopped = False
+
+    @property
+    def finished(self) -> bool:
+        """True once the session's prescription is done (or the day's maximum reached)."""
+        return (self.counted >= self.dose.reps_per_session
+                or self.done_today + self.counted >= self.dose.max_reps_per_day)
+
+    def rest_remaining(self, t: float) -> float:
+        return max(0.0, self.rest_until - t) if self.rest_until is not None else 0.0
+
+    def judge(self, rep: Rep) -> list[Alert]:
+        """Flag the rep and say what the prescription says about it."""
+        d = self.dose
+        alerts: list[Alert] = []
+        if self.pain_stopped:
+            rep.flags |= {"after_pain_stop", "extra"}
+            alerts.append(Alert(rep.end, Code.PAIN_STOP, MESSAGES[Code.PAIN_STOP]))
+            return alerts
+        if self.finished:
+            rep.flags.add("extra")
+            limit = min(d.reps_per_session, max(d.max_reps_per_day - self.done_today, 0))
+            alerts.append(Alert(rep.end, Code.TOO_MANY_REPS,
+                                MESSAGES[Code.TOO_MANY_REPS].format(reps=limit)))
+            return alerts
+        if self.rest_until is not None and rep.start < self.rest_until:
+            rep.flags.add("rest_short")
+            alerts.append(Alert(rep.start, Code.TOO_FAST, REST_FIRST))
+        self.counted += 1
+        self.in_set += 1
+        rep.set_number = self.set_number
+        if self.finished:
+            alerts.append(Alert(rep.end, Code.SET_COMPLETE,
+                                FINAL_SET.format(reps=self.counted)))
+            self.rest_until = None
+        elif self.in_set >= d.reps:
+            alerts.append(Alert(rep.end, Code.SET_COMPLETE, MESSAGES[Code.SET_COMPLETE].format(
+                set=self.set_number, sets=d.sets, rest=d.rest_s)))
+            self.rest_until = rep.end + d.rest_s
+            self.set_number += 1
+            self.in_set = 0
+        return alerts
+
+    def rate_pain(self, t: float, rating: int) -> list[Alert]:
+        """Record a 0-10 pain rating; PAIN_STOP when it rises by 2+ or reaches 7."""
+        if not 0 <= rating <= 10:
+            raise ValueError(f"pain rating must be 0-10, got {rating}")
+        self.pain.append((t, rating))
+        first = self.pain[0][1]
+        if rating >= PAIN_LIMIT or rating - first >= PAIN_RISE:
+            self.pain_stopped = True
+            return [Alert(t, Code.PAIN_STOP, MESSAGES[Code.PAIN_STOP])]
+        return []
