@@ -29,6 +29,8 @@ from .recognition import PositionRecognizer, RangeSet
 
 #: a wrong pattern must be kept this long before the patient is told (s).
 MISTAKE_DWELL_S = 0.5
+#: ...and a position of the exercise held out of order, this long.
+OUT_OF_ORDER_S = 1.0
 #: a hold within this share of the prescribed time is not nagged about.
 HOLD_TOLERANCE = 0.85
 #: progress toward a target counts once kept for this many frames in a row.
@@ -252,16 +254,19 @@ class RepCounter:
             return []
         # A known substitution for the expected position, then any other position of the
         # exercise held out of order.
-        checks = [(rs, msg) for n in targets for rs, msg in self._mistakes[n]]
+        checks = [(rs, msg, MISTAKE_DWELL_S) for n in targets for rs, msg in self._mistakes[n]]
         if ex.order == "sequence":
+            # Another position held out of order: said later than a specific mistake,
+            # which may look like another position on the way (a hook fist with bent
+            # knuckles passes through the full fist).
             want = ex.positions[targets[0]]
             checks += [(self._sets[n], NEXT_POSITION.format(label=want.label.lower(),
-                                                              cue=want.cue))
+                                                              cue=want.cue), OUT_OF_ORDER_S)
                        for n in dict.fromkeys(ex.sequence) if n != targets[0]]
-        for key, (rs, msg) in enumerate(checks):
+        for key, (rs, msg, dwell) in enumerate(checks):
             if rs.holds(features):
                 since = self._mistake_since.setdefault(str(key), t)
-                if t - since >= MISTAKE_DWELL_S:
+                if t - since >= dwell:
                     self._mistake_said = True
                     return [Alert(since, Code.WRONG_POSITION, msg)]
             else:

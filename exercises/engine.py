@@ -128,6 +128,14 @@ class ExerciseEngine:
             hold_target_s=ex.dose.hold_s, rest_remaining_s=g.rest_remaining(t),
             finished=g.finished, pain_stopped=g.pain_stopped)
 
+    def reps_by_position(self) -> dict[str, int]:
+        """Reps per target position reached: thumb touches per finger, for example."""
+        out = {name: 0 for name in self.exercise.sequence}
+        for r in self.counter.reps:
+            for name in dict.fromkeys(r.positions):
+                out[name] += 1
+        return out
+
     def rep_summaries(self) -> list[dict[str, object]]:
         """Per rep, what the therapist reads (JSON-ready; angles in degrees)."""
         from vision.landmarks import angles_to_dict

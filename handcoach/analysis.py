@@ -42,6 +42,7 @@ class AnalysisResult:
     ended_early: str | None = None
     extra_reps: int = 0
     rep_details: list[dict[str, object]] = field(default_factory=list)
+    reps_by_position: dict[str, int] = field(default_factory=dict)
 
     @property
     def frames(self) -> int:
@@ -78,6 +79,7 @@ class AnalysisResult:
             # Extensions of INTERFACES.md: reps beyond the prescription (counted in
             # `reps` too, never dropped) and each rep's timing, holds, peaks and flags.
             out["extra_reps"] = self.extra_reps
+            out["reps_by_position"] = self.reps_by_position
             out["rep_details"] = self.rep_details
         if frames:
             out["per_frame"] = [
@@ -145,5 +147,6 @@ def analyze_video(path: str | Path, exercise: str | None = None, hand: HandChoic
         result.reps = len(engine.reps)
         result.extra_reps = len(engine.reps) - engine.counted
         result.rep_details = engine.rep_summaries()
+        result.reps_by_position = engine.reps_by_position()
     return result
 

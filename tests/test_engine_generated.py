@@ -156,6 +156,31 @@ def test_wrong_position_messages_are_specific():
     assert engine.reps == []
 
 
+@pytest.mark.parametrize(("wrong", "message"), [
+    (_fingers(84.0, 35.0, 5.0),
+     "Bend the middle joints more, so your fingertips reach the base of your palm."),
+    (_fingers(84.0, 95.0, 70.0), "Keep your fingertips straight for the straight fist."),
+])
+def test_straight_fist_substitutions(wrong, message):
+    """After the hook and the full fist, the straight fist is expected next."""
+    between = Keyframe(STRAIGHT, 1.0, 0.7)
+    keys = [Keyframe(HOOK, 3.5, 0.7), between, Keyframe(FULL_FIST, 3.5, 0.7), between,
+            Keyframe(wrong, 2.0, 0.8), between]
+    engine = run_engine(sequence("tendon_glides", keys), "tendon_glides")
+    assert [a.message for a in engine.alerts] == [message]
+
+
+def test_tabletop_with_bent_fingers():
+    between = Keyframe(STRAIGHT, 1.0, 0.7)
+    keys = [Keyframe(p, 3.5, 0.7) for p in (HOOK, FULL_FIST, STRAIGHT_FIST)]
+    keys = [k for key in keys for k in (key, between)]
+    keys += [Keyframe(_fingers(84.0, 65.0, 25.0), 2.0, 0.8), between]
+    engine = run_engine(sequence("tendon_glides", keys), "tendon_glides")
+    assert [a.message for a in engine.alerts] == [
+        "Keep your fingers straight for the tabletop: bend only at the big knuckles."]
+    assert engine.reps == []
+
+
 def test_tendon_glides_out_of_order_names_the_next_position():
     keys = [Keyframe(TABLETOP, 2.0, 0.8), Keyframe(STRAIGHT, 1.5, 0.8)]
     engine = run_engine(sequence("tendon_glides", keys), "tendon_glides")

@@ -34,6 +34,7 @@ def test_analyze_with_exercise_fills_reps_and_details():
     out = json.loads(proc.stdout)
     assert out["exercise"] == "fist"
     assert out["reps"] == 3 and out["extra_reps"] == 0
+    assert out["reps_by_position"] == {"fist": 3}
     assert out["warnings"] == []
     details = out["rep_details"]
     assert [d["number"] for d in details] == [1, 2, 3]
