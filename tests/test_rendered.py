@@ -2,10 +2,11 @@
 
 This is our only footage of tendon glides (hook fist, tabletop, straight fist). The
 acceptance bar (issue 2): the hand found in >= 95% of frames and a mean absolute error of
-MCP and PIP flexion <= 8 deg. Measured: MCP meets it with both models (about 7 deg); PIP
-does not yet: full 8.3-9.4, lite about 10.5 deg. The PIP bounds below guard that known gap
-against getting worse; tighten them when it closes. Every test prints its numbers
-(pytest -s shows them).
+MCP and PIP flexion <= 8 deg. Measured (MCP / PIP / DIP / thumb, deg): full model, default
+scene 7.0 / 6.9 / 11.3 / 12.8, which meets it; dark skin in a room under side light
+6.8 / 8.3 / 10.8 / 13.0; lite model, default scene 7.3 / 9.3 / 11.4 / 10.1. The bounds
+below are the bar where it is met and guard the rest against getting worse. Every test
+prints its numbers (pytest -s shows them).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def test_tendon_glides_full_model(root, scene):
     seen, mae = errors(video, truth, "full", f"tendon glides, {scene}")
     assert seen >= 0.95
     assert mae["MCP"] <= 8, mae
-    assert mae["PIP"] <= 10, mae     # known gap: 8.3-9.4 deg (see module docstring)
+    assert mae["PIP"] <= (8 if scene == "default" else 9), mae  # 6.9 and 8.3 measured
 
 
 def test_tendon_glides_lite_model(root):
@@ -69,7 +70,7 @@ def test_tendon_glides_lite_model(root):
     seen, mae = errors(video, truth, "lite", "tendon glides, default")
     assert seen >= 0.95
     assert mae["MCP"] <= 8, mae
-    assert mae["PIP"] <= 12, mae     # known gap: about 10.5 deg (see module docstring)
+    assert mae["PIP"] <= 10, mae     # 9.3 measured (see module docstring)
 
 
 @pytest.mark.parametrize("name", ["tendon_glides", "fist", "finger_spread",
