@@ -1,0 +1,125 @@
+"""The live view's overlay: what a patient reads at arm's length on top of their video.
+
+Drawn in place on the RGB frame with OpenCV: the hand skeleton, the rep and set counter,
+the current and target position, a hold timer (a filling bar), the rest countdown, the
+joint angles that matter for the exercise, and the latest warning. Text is large (about a
+twentieth of the frame height) and sits on dark bands so it reads on any background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from exercises.alerts import Alert, Code
+from exercises.engine import EngineState
+from vision.landmarks import CONNECTIONS, FINGERS, angle_index
+
+#: RGB colours: calm for progress, amber for advice, red for stop.
+WHITE = (255, 255, 255)
+GREEN = (80, 200, 120)
+AMBER = (255, 190, 60)
+RED = (235, 70, 60)
+BONE = (120, 220, 255)
+BAND = (20, 20, 20)
+
+STOP_CODES = frozenset({Code.PAIN_STOP, Code.TOO_MANY_REPS})
+#: seconds a warning stays on screen after it was said.
+SHOW_ALERT_S = 4.0
+
+
+@dataclass(frozen=True)
+class OverlayInput:
+    """What one frame's overlay shows. landmarks_px: (21, 2) image pixels or None."""
+
+    state: EngineState
+    t: float
+    landmarks_px: np.ndarray | None = None
+    flexion: np.ndarray | None = None
+    joints: Sequence[str] = ()
+    alert: Alert | None = None
+
+
+def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float,
+          colour: tuple[int, int, int], thickness: int) -> None:
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thickness + 3,
+                cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness,
+                cv2.LINE_AA)
+
+
+def _band(img: np.ndarray, y0: int, y1: int) -> None:
+    """Darken a horizontal band in place (text stays readable on a bright wall)."""
+    region = img[y0:y1]
+    region //= 3
+    region += np.array(BAND, dtype=np.uint8) // 2
+
+
+def draw_skeleton(img: np.ndarray, landmarks_px: np.ndarray) -> None:
+    """The 21 landmarks and their bones."""
+    pts = np.round(landmarks_px[:, :2]).astype(np.int32)
+    thick = max(2, img.shape[0] // 180)
+    for a, b in CONNECTIONS:
+        cv2.line(img, tuple(pts[a]), tuple(pts[b]), BONE, thick, cv2.LINE_AA)
+    for p in pts:
+        cv2.circle(img, tuple(p), thick + 2, WHITE, -1, cv2.LINE_AA)
+
+
+def draw_overlay(img: np.ndarray, o: OverlayInput) -> np.ndarray:
+    """Draw everything on `img` (RGB uint8, modified in place) and return it."""
+    h, w = img.shape[:2]
+    s = h / 480.0  # text scale: readable from arm's length on a laptop screen
+    big, small = 1.4 * s, 0.8 * s
+    thick = max(2, round(2 * s))
+    st = o.state
+    if o.landmarks_px is not None:
+        draw_skeleton(img, o.landmarks_px)
+
+    top = int(70 * s)
+    _band(img, 0, top)
+    counter = f"{st.reps}/{st.reps_per_set * st.sets}"
+    if st.extra_reps:
+        counter += f" +{st.extra_reps}"
+    _text(img, counter, (int(12 * s), int(52 * s)), big * 1.3, GREEN, thick + 1)
+    _text(img, f"set {st.set_number} of {st.sets}", (int(192 * s), int(64 * s)), small * 0.6,
+          WHITE, max(1, thick - 1))
+    label = "Rest" if st.rest_remaining_s > 0 else st.target_label
+    _text(img, label, (int(190 * s), int(42 * s)), big, WHITE, thick)
+
+    if st.rest_remaining_s > 0:
+        _text(img, f"{st.rest_remaining_s:.0f} s", (w - int(130 * s), int(50 * s)), big,
+              AMBER, thick)
+    elif st.hold_target_s > 0 and st.hold_elapsed_s > 0:
+        share = min(st.hold_elapsed_s / st.hold_target_s, 1.0)
+        x0, x1, y0, y1 = w - int(190 * s), w - int(20 * s), int(20 * s), int(50 * s)
+        cv2.rectangle(img, (x0, y0), (x1, y1), WHITE, max(1, thick // 2))
+        cv2.rectangle(img, (x0, y0), (x0 + int((x1 - x0) * share), y1),
+                      GREEN if share >= 1.0 else AMBER, -1)
+        _text(img, f"hold {st.hold_elapsed_s:.0f}/{st.hold_target_s:g} s",
+              (x0, y1 + int(24 * s)), small, WHITE, max(1, thick - 1))
+
+    if o.flexion is not None and o.joints:
+        y = int(110 * s)
+        for joint in o.joints:
+            if joint.startswith("thumb_"):
+                deg = o.flexion[angle_index("thumb", joint.removeprefix("thumb_"))]
+                text = f"thumb {joint.removeprefix('thumb_').upper()} {deg:4.0f}"
+            else:
+                vals = [o.flexion[angle_index(f, joint)] for f in FINGERS]
+                text = f"{joint.upper()} {np.nanmean(vals):4.0f} deg"
+            _text(img, text, (int(12 * s), y), small, WHITE, max(1, thick - 1))
+            y += int(30 * s)
+
+    alert = o.alert
+    if alert is not None and o.t - alert.t <= SHOW_ALERT_S:
+        colour = RED if alert.code in STOP_CODES else AMBER
+        _band(img, h - int(60 * s), h)
+        _text(img, alert.message[:70], (int(12 * s), h - int(22 * s)), small, colour, thick)
+    elif st.position is None or st.position != st.target:
+        _band(img, h - int(60 * s), h)
+        _text(img, st.target_cue[:70], (int(12 * s), h - int(22 * s)), small, WHITE,
+              max(1, thick - 1))
+    return img

@@ -1,0 +1,70 @@
+"""The live overlay drawn on a real frame: skeleton, counter band, hold bar, warnings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from app.overlay import AMBER, GREEN, RED, OverlayInput, draw_overlay
+from exercises.alerts import Alert, Code
+from exercises.engine import ExerciseEngine
+from exercises.library import get_exercise
+from handcoach.pipeline import HandPipeline
+from vision.sources import VideoFileSource
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_videos" / "fist.mp4"
+
+
+def first_frame_with_hand():
+    with VideoFileSource(SAMPLE) as source, HandPipeline() as pipeline:
+        for frame in source:
+            r = pipeline.process(frame.t, frame.rgb)
+            if r.hand is not None and frame.t > 0.5:
+                return frame.rgb.copy(), r
+
+
+def close(pixel: np.ndarray, colour: tuple[int, int, int], tol: int = 40) -> bool:
+    return bool(np.all(np.abs(pixel.astype(int) - colour) <= tol))
+
+
+def test_overlay_draws_skeleton_counter_hold_and_warning():
+    rgb, r = first_frame_with_hand()
+    engine = ExerciseEngine(get_exercise("fist"))
+    engine.update(r.t, r.measures, 1, r.hand.side)
+    state = replace(engine.state(), hold_elapsed_s=1.5, hold_target_s=3.0, reps=4)
+    h, w = rgb.shape[:2]
+    plain = rgb.copy()
+    alert = Alert(r.t, Code.PARTIAL_RANGE, "Go a little further: Curl all your fingers.")
+    out = draw_overlay(rgb, OverlayInput(state, r.t, r.hand.image[:, :2], r.measures.flexion,
+                                         ("pip",), alert))
+    assert out is rgb
+    # The skeleton: every landmark is covered by a drawn dot.
+    pts = np.round(r.hand.image[:, :2]).astype(int)
+    inside = [(x, y) for x, y in pts if 0 <= x < w and 0 <= y < h]
+    assert sum(close(out[y, x], (255, 255, 255), 10) for x, y in inside) >= 0.8 * len(inside)
+    # The top band is darkened for the counter; text in green is there.
+    top = out[: int(70 * h / 480)]
+    assert top.mean() < plain[: top.shape[0]].mean()
+    assert any(close(p, GREEN, 30) for p in top.reshape(-1, 3)[::7])
+    # Hold bar half filled in amber (not yet complete).
+    s = h / 480
+    assert close(out[int(35 * s), w - int(185 * s)], AMBER, 30)
+    assert not close(out[int(35 * s), w - int(30 * s)], AMBER, 30)
+    # The warning sits on a band at the bottom in amber.
+    bottom = out[h - int(60 * s):]
+    assert any(close(p, AMBER, 30) for p in bottom.reshape(-1, 3)[::5])
+
+
+def test_stop_warnings_are_red_and_old_ones_fade():
+    rgb, r = first_frame_with_hand()
+    engine = ExerciseEngine(get_exercise("fist"))
+    state = engine.state(r.t)
+    h = rgb.shape[0]
+    s = h / 480
+    stop = Alert(r.t, Code.PAIN_STOP, "Your pain is going up. Stop this exercise now.")
+    out = draw_overlay(rgb.copy(), OverlayInput(state, r.t, alert=stop))
+    assert any(close(p, RED, 30) for p in out[h - int(60 * s):].reshape(-1, 3)[::5])
+    later = draw_overlay(rgb.copy(), OverlayInput(state, r.t + 10.0, alert=stop))
+    assert not any(close(p, RED, 30) for p in later[h - int(60 * s):].reshape(-1, 3)[::5])
