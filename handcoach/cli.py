@@ -12,8 +12,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exercises.catalog import EXERCISE_IDS
+
+if TYPE_CHECKING:
+    from handcoach.analysis import AnalysisResult
+    from storage import Store
 
 EXIT_BAD_INPUT = 2
 
@@ -46,6 +51,18 @@ def _parser() -> argparse.ArgumentParser:
                          "the exercise library (same shape as exercises/definitions.toml)")
     an.add_argument("--json", action="store_true", help="print one JSON object")
     an.add_argument("--frames", action="store_true", help="with --json: add per-frame angles")
+    an.add_argument("--save", action="store_true",
+                    help="store the result as a session of --patient (HANDCOACH_DB_URL, else "
+                         "an SQLite file in the user's data folder)")
+    an.add_argument("--patient", metavar="NAME", help="with --save: whose session it is")
+
+    se = sub.add_parser("sessions", help="saved sessions")
+    se_sub = se.add_subparsers(dest="sessions_command", required=True, parser_class=_Parser)
+    ex = se_sub.add_parser("export", help="print saved sessions, one row per session")
+    ex.add_argument("--patient", metavar="NAME", help="only this patient's sessions")
+    ex.add_argument("--format", choices=("csv", "json"), default="csv",
+                    help="csv (default; a spreadsheet opens it) or json (a list of objects "
+                         "with the same keys)")
 
     rd = sub.add_parser("render", help="render a synthetic hand doing an exercise")
     rd.add_argument("exercise", choices=EXERCISE_IDS, metavar="EXERCISE")
@@ -59,18 +76,75 @@ def _parser() -> argparse.ArgumentParser:
 def _analyze(args: argparse.Namespace) -> int:
     from handcoach.analysis import analyze_video
 
+    if args.save and not (args.patient or "").strip():
+        raise UsageError("--save needs --patient NAME")
+    if args.save and len(args.patient.strip()) > 200:
+        raise UsageError("--patient: a name has at most 200 characters")
+    if args.patient is not None and not args.save:
+        raise UsageError("--patient goes with --save")
+    store = None
+    if args.save:
+        from storage import Store
+
+        # Before the analysis, which takes a while: a bad or unreachable store fails now.
+        store = Store.open()
     result = analyze_video(args.video, exercise=args.exercise, hand=args.hand,
                            model=args.model, mirrored=args.mirrored, program=args.program)
     if result.ended_early:
         print(f"warning: {result.ended_early}; results cover the part before it",
               file=sys.stderr)
+    saved, failure = None, None
+    if store is not None:
+        saved, failure = _save(result, args, store)
     if args.json:
-        json.dump(result.to_json(frames=args.frames), sys.stdout)
+        out = result.to_json(frames=args.frames)
+        if saved is not None:
+            out["session_id"] = saved   # an extension of INTERFACES.md, with --save
+        json.dump(out, sys.stdout)
         sys.stdout.write("\n")
     else:
         from handcoach.summary import format_summary
 
         print(format_summary(result))
+        if saved is not None:
+            print(f"saved as session {saved} of {args.patient.strip()}")
+    if failure is not None:
+        # The result is printed first: minutes of analysis are not lost with the save.
+        raise failure
+    return 0
+
+
+def _save(result: AnalysisResult, args: argparse.Namespace, store: Store
+          ) -> tuple[int | None, Exception | None]:
+    """Store the analysis; returns (session id, None) or (None, the one-line error)."""
+    from exercises.library import get_exercise
+    from storage import StoreError, save_analysis
+
+    dose = get_exercise(args.exercise, args.program).dose if args.exercise else None
+    try:
+        return save_analysis(result, args.patient, store,
+                             side=None if args.hand == "auto" else args.hand,
+                             prescribed_reps=dose.reps if dose else None,
+                             prescribed_sets=dose.sets if dose else None), None
+    except StoreError as exc:
+        return None, exc
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    import csv
+
+    from storage import export_rows
+
+    rows = export_rows(args.patient)
+    if args.format == "json":
+        json.dump(rows, sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    from storage.records import export_columns
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=export_columns(), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
     return 0
 
 
@@ -110,14 +184,16 @@ def _silence_native_stderr() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from storage.errors import StoreError
     from vision.sources import SourceError
 
     try:
         args = _parser().parse_args(argv)
         if args.command != "app" and os.environ.get("HANDCOACH_NATIVE_LOGS") != "1":
             _silence_native_stderr()
-        return {"analyze": _analyze, "render": _render, "app": _app}[args.command](args)
-    except (UsageError, SourceError, ValueError, OSError) as exc:
+        return {"analyze": _analyze, "render": _render, "app": _app,
+                "sessions": _sessions}[args.command](args)
+    except (UsageError, SourceError, StoreError, ValueError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,0 +1,137 @@
+"""The data that flows in and out of the results store, as plain dataclasses.
+
+The app and the command line never see ORM rows: these are what they hand to the
+recorder and get back from the queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from exercises.counter import Rep
+from vision.landmarks import ANGLE_NAMES, FINGERS, angles_from_dict, angles_to_dict
+
+#: the per-session columns of an export, before ROM (per joint) and TAM (per finger).
+_BASE_COLUMNS = ("session_id", "patient", "exercise", "hand", "source", "video", "model",
+                 "start", "end", "duration_s", "status", "reps", "extra_reps",
+                 "prescribed_reps", "prescribed_sets", "warnings", "pain_before",
+                 "pain_after", "frames", "frames_with_hand")
+
+
+def export_columns() -> list[str]:
+    """Every key of an export row, in order (a CSV header even when nothing is saved)."""
+    return [*_BASE_COLUMNS,
+            *(f"{f}_{j}_{m}" for f, j in ANGLE_NAMES for m in ("min", "max")),
+            *(f"tam_{f}" for f in FINGERS)]
+
+
+@dataclass
+class RepRecord:
+    """One rep as stored: times in s from the session start, flexion (14,) deg."""
+
+    number: int
+    start: float
+    end: float
+    positions: list[str]
+    holds_s: list[float]
+    peak_flexion: np.ndarray
+    min_flexion: np.ndarray
+    flags: list[str] = field(default_factory=list)
+    set_number: int = 1
+
+    @classmethod
+    def from_rep(cls, rep: Rep) -> RepRecord:
+        """The engine's rep (exercises.counter.Rep), as the app hands it over."""
+        return cls(number=rep.number, start=float(rep.start), end=float(rep.end),
+                   positions=list(rep.positions),
+                   holds_s=[float(v.hold_s) for v in rep.visits],
+                   peak_flexion=np.asarray(rep.peak_flexion, dtype=float).copy(),
+                   min_flexion=np.asarray(rep.min_flexion, dtype=float).copy(),
+                   flags=sorted(rep.flags), set_number=int(rep.set_number))
+
+    @property
+    def extra(self) -> bool:
+        return "extra" in self.flags
+
+    def columns(self) -> dict[str, Any]:
+        """The `reps` row's values (JSON-ready; NaN flexion becomes null)."""
+        return {"number": self.number, "set_number": self.set_number,
+                "start_s": self.start, "end_s": self.end, "positions": list(self.positions),
+                "holds_s": [round(h, 3) for h in self.holds_s],
+                "peak_flexion": angles_to_dict(self.peak_flexion, 1),
+                "min_flexion": angles_to_dict(self.min_flexion, 1),
+                "flags": sorted(self.flags)}
+
+    @classmethod
+    def from_columns(cls, row: Any) -> RepRecord:
+        return cls(number=row.number, start=row.start_s, end=row.end_s,
+                   positions=list(row.positions), holds_s=list(row.holds_s),
+                   peak_flexion=angles_from_dict(row.peak_flexion),
+                   min_flexion=angles_from_dict(row.min_flexion), flags=list(row.flags),
+                   set_number=row.set_number)
+
+
+@dataclass(frozen=True)
+class WarningRecord:
+    """One thing the patient was told: t in s from the session start."""
+
+    t: float
+    code: str
+    message: str
+
+
+@dataclass
+class SessionInfo:
+    """One saved session, as a therapist's list or an export shows it.
+
+    rom: {finger: {joint: {"min": deg, "max": deg}}}; tam: {finger: deg}; None-valued
+    where never measured. warnings: how many the patient was told.
+    """
+
+    id: int
+    patient: str
+    exercise: str | None
+    hand_side: str | None
+    source: str
+    video_name: str | None
+    model: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    duration_s: float | None
+    status: str
+    reps: int
+    extra_reps: int
+    prescribed_reps: int | None
+    prescribed_sets: int | None
+    warnings: int
+    pain_before: int | None
+    pain_after: int | None
+    frames: int
+    frames_with_hand: int
+    rom: dict[str, Any] | None
+    tam: dict[str, Any] | None
+    note: str | None = None
+
+    def export_row(self) -> dict[str, object]:
+        """Flat columns for CSV and JSON: one value per joint, times as ISO 8601 UTC."""
+        values = (self.id, self.patient, self.exercise, self.hand_side, self.source,
+                  self.video_name, self.model, self.started_at.isoformat(timespec="seconds"),
+                  self.ended_at.isoformat(timespec="seconds") if self.ended_at else None,
+                  None if self.duration_s is None else round(self.duration_s, 2),
+                  self.status, self.reps, self.extra_reps, self.prescribed_reps,
+                  self.prescribed_sets, self.warnings, self.pain_before, self.pain_after,
+                  self.frames, self.frames_with_hand)
+        row: dict[str, object] = dict(zip(_BASE_COLUMNS, values, strict=True))
+        rom = self.rom or {}
+        for finger, joint in ANGLE_NAMES:
+            r = rom.get(finger, {}).get(joint) or {}
+            row[f"{finger}_{joint}_min"] = r.get("min")
+            row[f"{finger}_{joint}_max"] = r.get("max")
+        tam = self.tam or {}
+        for finger in FINGERS:
+            row[f"tam_{finger}"] = tam.get(finger)
+        return row
