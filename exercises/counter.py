@@ -109,8 +109,9 @@ class RepCounter:
         names = [exercise.rest, *dict.fromkeys(exercise.sequence)]
         self._sets = {n: RangeSet.of(exercise.positions[n].targets) for n in names}
         self.recognizer = PositionRecognizer(self._sets, exercise.dwell_s)
-        self._mistakes = {n: [(RangeSet.of(m.when), m.message)
-                              for m in exercise.positions[n].mistakes] for n in names}
+        self._targets = self._watch_targets()
+        self._checks = {key: self._wrong_patterns(targets)
+                        for key, targets in self._targets.items()}
         rest = exercise.positions[exercise.rest]
         self._progress = {n: _progress_ranges(exercise.positions[n], rest)
                           for n in exercise.sequence}
@@ -128,10 +129,34 @@ class RepCounter:
         self._settled = np.full(N_FEATURES, np.nan)
         self._peak_progress = 0.0
         self._recent: deque[float] = deque(maxlen=RECENT_FRAMES)
-        self._mistake_since: dict[str, float] = {}
+        self._mistake_since: dict[int, float] = {}
         self._mistake_said = False
         self._peak = np.full(N_ANGLES, np.nan)
         self._low = np.full(N_ANGLES, np.nan)
+
+    def _watch_targets(self) -> dict[int | None, tuple[str, ...]]:
+        """What a movement between positions may be heading for: in "any" order every
+        target (key None), in "sequence" order the expected one (key: its index)."""
+        seq = self.ex.sequence
+        if self.ex.order == "any":
+            return {None: tuple(seq)}
+        return {i: (name,) for i, name in enumerate(seq)}
+
+    def _wrong_patterns(self, targets: tuple[str, ...]
+                        ) -> list[tuple[RangeSet, str, float]]:
+        """Known substitutions for the targets (said after MISTAKE_DWELL_S), then, in
+        sequence order, another position of the exercise held out of order: said later
+        (OUT_OF_ORDER_S), since a specific mistake may look like another position on the
+        way (a hook fist with bent knuckles passes through the full fist)."""
+        ex = self.ex
+        checks = [(RangeSet.of(m.when), m.message, MISTAKE_DWELL_S)
+                  for n in targets for m in ex.positions[n].mistakes]
+        if ex.order == "sequence":
+            want = ex.positions[targets[0]]
+            hint = NEXT_POSITION.format(label=want.label.lower(), cue=want.cue)
+            checks += [(self._sets[n], hint, OUT_OF_ORDER_S)
+                       for n in dict.fromkeys(ex.sequence) if n != targets[0]]
+        return checks
 
     # -- what the live view shows ------------------------------------------------------
     @property
@@ -171,7 +196,7 @@ class RepCounter:
                 self._settled[:] = features
         else:
             if self._at_rest:
-                self._leave_rest(features, flexion)
+                self._leave_rest(flexion)
             if self._seen_rest and not self._at_rest and self._visit is None:
                 if pos is not None and self._is_next(pos):
                     self._visit = Visit(pos, self.recognizer.entered_at, t)
@@ -182,7 +207,7 @@ class RepCounter:
         self.position = pos
         return alerts, rep
 
-    def _leave_rest(self, features: np.ndarray, flexion: np.ndarray | None) -> None:
+    def _leave_rest(self, flexion: np.ndarray | None) -> None:
         self._at_rest = False
         self._excursion_reached = False
         self._peak_progress = 0.0
@@ -205,6 +230,10 @@ class RepCounter:
             return pos in seq
         return self.expected < len(seq) and pos == seq[self.expected]
 
+    def _held_short(self, visit: Visit) -> bool:
+        hold = self.ex.dose.hold_s
+        return hold > 0 and visit.hold_s < hold * HOLD_TOLERANCE
+
     def _end_visit(self, t: float) -> list[Alert]:
         visit = self._visit
         assert visit is not None
@@ -213,10 +242,9 @@ class RepCounter:
         self._visit = None
         if self.ex.order == "sequence":
             self.expected += 1
-        hold = self.ex.dose.hold_s
-        if hold > 0 and visit.hold_s < hold * HOLD_TOLERANCE:
+        if self._held_short(visit):
             return [Alert(visit.end, Code.HOLD_TOO_SHORT,
-                          MESSAGES[Code.HOLD_TOO_SHORT].format(hold=hold))]
+                          MESSAGES[Code.HOLD_TOO_SHORT].format(hold=self.ex.dose.hold_s))]
         return []
 
     def _progress_toward(self, name: str, features: np.ndarray) -> float:
@@ -239,38 +267,24 @@ class RepCounter:
         return float(np.mean(parts)) if parts else 0.0
 
     def _watch_attempt(self, t: float, features: np.ndarray) -> list[Alert]:
-        ex = self.ex
-        if ex.order == "any":
-            targets = list(ex.sequence)
-        elif self.expected < len(ex.sequence):
-            targets = [ex.sequence[self.expected]]
-        else:
+        key = None if self.ex.order == "any" else self.expected
+        if key is not None and key >= len(self.ex.sequence):
             return []
+        targets = self._targets[key]
         progress = max(self._progress_toward(n, features) for n in targets)
         # The peak is what was kept for a few frames, not one noisy frame.
         self._recent.append(progress)
         self._peak_progress = max(self._peak_progress, min(self._recent))
         if self._mistake_said:
             return []
-        # A known substitution for the expected position, then any other position of the
-        # exercise held out of order.
-        checks = [(rs, msg, MISTAKE_DWELL_S) for n in targets for rs, msg in self._mistakes[n]]
-        if ex.order == "sequence":
-            # Another position held out of order: said later than a specific mistake,
-            # which may look like another position on the way (a hook fist with bent
-            # knuckles passes through the full fist).
-            want = ex.positions[targets[0]]
-            checks += [(self._sets[n], NEXT_POSITION.format(label=want.label.lower(),
-                                                              cue=want.cue), OUT_OF_ORDER_S)
-                       for n in dict.fromkeys(ex.sequence) if n != targets[0]]
-        for key, (rs, msg, dwell) in enumerate(checks):
+        for i, (rs, msg, dwell) in enumerate(self._checks[key]):
             if rs.holds(features):
-                since = self._mistake_since.setdefault(str(key), t)
+                since = self._mistake_since.setdefault(i, t)
                 if t - since >= dwell:
                     self._mistake_said = True
                     return [Alert(since, Code.WRONG_POSITION, msg)]
             else:
-                self._mistake_since.pop(str(key), None)
+                self._mistake_since.pop(i, None)
         return []
 
     def _arrive_at_rest(self, t: float) -> tuple[list[Alert], Rep | None]:
@@ -295,8 +309,7 @@ class RepCounter:
         rep = Rep(number=len(self.reps) + 1, start=start, end=end,
                   visits=list(self._visits), peak_flexion=self._peak.copy(),
                   min_flexion=self._low.copy())
-        if any(v.hold_s < ex.dose.hold_s * HOLD_TOLERANCE for v in rep.visits) \
-                and ex.dose.hold_s > 0:
+        if any(self._held_short(v) for v in rep.visits):
             rep.flags.add("short_hold")
         if rep.duration_s < ex.min_rep_s:
             rep.flags.add("too_fast")

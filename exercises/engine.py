@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from vision.kinematics import HandMeasures
+from vision.landmarks import angles_to_dict
 
 from .alerts import Alert, Code
 from .counter import Rep, RepCounter
@@ -138,16 +137,13 @@ class ExerciseEngine:
 
     def rep_summaries(self) -> list[dict[str, object]]:
         """Per rep, what the therapist reads (JSON-ready; angles in degrees)."""
-        from vision.landmarks import angles_to_dict
-
         out = []
         for r in self.counter.reps:
             out.append({
                 "number": r.number, "start": round(r.start, 2), "end": round(r.end, 2),
                 "set": r.set_number, "positions": r.positions,
                 "holds_s": [round(v.hold_s, 2) for v in r.visits],
-                "peak_flexion": angles_to_dict(np.where(np.isnan(r.peak_flexion), np.nan,
-                                                        r.peak_flexion), 0),
+                "peak_flexion": angles_to_dict(r.peak_flexion, 0),
                 "flags": sorted(r.flags),
             })
         return out

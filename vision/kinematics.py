@@ -97,7 +97,7 @@ def flexion_angles(world: np.ndarray, chirality: Side) -> np.ndarray:
     # Hinge axis per finger: perpendicular to the palm normal and the finger's line. Flexion
     # (distal bone turning toward the palm) is then a positive rotation about it.
     # Rotating a bone p about (p x palmar) turns it toward the palm: flexion is positive.
-    hinge = _unit(np.cross(bones[:, 0], palmar))        # (4, 3)
+    hinge = _finger_hinges(world, palmar)               # (4, 3)
     hinge_b = np.broadcast_to(hinge[:, None, :], (4, 3, 3))
     out[:12] = _signed_angle(bones[:, :3], bones[:, 1:], hinge_b).reshape(-1)
 
@@ -114,6 +114,11 @@ def flexion_angles(world: np.ndarray, chirality: Side) -> np.ndarray:
         deviation = b - cos * a
         out[12 + k] = -magnitude if np.dot(deviation, toward) < 0 else magnitude
     return out
+
+
+def _finger_hinges(pts: np.ndarray, palmar: np.ndarray) -> np.ndarray:
+    """(4, 3) unit hinge axis of each finger: wrist->MCP x palm normal."""
+    return _unit(np.cross(pts[FINGER_CHAINS[:, 0]] - pts[WRIST], palmar))
 
 
 def _unwrap(angles: np.ndarray) -> np.ndarray:
@@ -141,8 +146,7 @@ def hand_flexion(world: np.ndarray, image: np.ndarray, chirality: Side) -> np.nd
             + _unwrap(flexion_angles(image, chirality))) / 2.0
     lifted = _unwrap(flexion_angles(_image_xy_world_z(world, image), chirality))
     _, _, palmar = palm_frame(world, chirality)
-    hinge = _unit(np.cross(world[FINGER_CHAINS[:, 0]] - world[WRIST], palmar))
-    weight = hinge[:, 2] ** 2
+    weight = _finger_hinges(world, palmar)[:, 2] ** 2
     pip = slice(1, 12, 3)
     mean[pip] = weight * lifted[pip] + (1.0 - weight) * mean[pip]
     return mean
@@ -297,10 +301,7 @@ def foreshortening(image: np.ndarray, world: np.ndarray) -> np.ndarray:
     rarely point at the camera together). Values < 0.5 mean the finger is pointing at the
     camera and its angles are least reliable.
     """
-    ref = [(WRIST, _INDEX_MCP), (WRIST, _LITTLE_MCP), (_INDEX_MCP, _LITTLE_MCP)]
-    img_ref = sum(np.linalg.norm(image[a, :2] - image[b, :2]) for a, b in ref)
-    world_ref = sum(np.linalg.norm(world[a] - world[b]) for a, b in ref)
-    px_per_m = img_ref / max(world_ref, _EPS)
+    px_per_m = _palm_px_per_m(image, world)
     chains = FINGER_CHAINS
     img_len = np.linalg.norm(np.diff(image[chains][..., :2], axis=1), axis=2).sum(axis=1)
     world_len = np.linalg.norm(np.diff(world[chains], axis=1), axis=2).sum(axis=1)
