@@ -15,6 +15,10 @@ if str(ROOT) not in sys.path:
 st.set_page_config(page_title="HandCoach", page_icon="🖐", layout="wide")
 
 pages = [
-    st.Page("pages/analyze.py", title="Analyze a recording", icon="🎞", default=True),
+    st.Page("views/today.py", title="Today", icon="📋", default=True),
+    st.Page("views/exercise.py", title="Exercise", icon="🖐"),
+    st.Page("views/analyze.py", title="Analyze a recording", icon="🎞"),
+    st.Page("views/progress.py", title="My progress", icon="📈"),
+    st.Page("views/learn.py", title="Learn the exercises", icon="📖"),
 ]
 st.navigation(pages).run()

@@ -20,6 +20,9 @@ MESSAGES: dict[Code, str] = {
     Code.ELBOW_NOT_VISIBLE: "I can't see your elbow. Move back so your forearm is in view.",
 }
 
+#: TOO_MANY_REPS when the day's maximum was already reached before this session began.
+DAY_DONE = ("You have already done today's {max_reps} reps. Please stop and rest your "
+            "hand until tomorrow.")
 FINAL_SET = "All {reps} done for this session. Well done!"
 REST_FIRST = "Rest until the countdown ends before the next set."
 NEXT_POSITION = "Next is the {label}. {cue}"

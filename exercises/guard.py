@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .alerts import Alert, Code
 from .counter import Rep
-from .feedback import FINAL_SET, MESSAGES, REST_FIRST
+from .feedback import DAY_DONE, FINAL_SET, MESSAGES, REST_FIRST
 from .library import Dose
 
 #: pain rules: a rise of this much over the session's first rating, or this level.
@@ -55,8 +55,9 @@ class PrescriptionGuard:
         if self.finished:
             rep.flags.add("extra")
             limit = min(d.reps_per_session, max(d.max_reps_per_day - self.done_today, 0))
-            alerts.append(Alert(rep.end, Code.TOO_MANY_REPS,
-                                MESSAGES[Code.TOO_MANY_REPS].format(reps=limit)))
+            said = MESSAGES[Code.TOO_MANY_REPS].format(reps=limit) if limit \
+                else DAY_DONE.format(max_reps=d.max_reps_per_day)
+            alerts.append(Alert(rep.end, Code.TOO_MANY_REPS, said))
             return alerts
         if self.rest_until is not None and rep.start < self.rest_until:
             rep.flags.add("rest_short")

@@ -188,7 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     from vision.sources import SourceError
 
     try:
-        args = _parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else argv
+        if argv[:1] == ["app"]:
+            # Everything after `app` is Streamlit's (argparse's REMAINDER refuses a
+            # first argument that looks like an option, such as --server.port).
+            args = argparse.Namespace(command="app", streamlit_args=argv[1:])
+        else:
+            args = _parser().parse_args(argv)
         if args.command != "app" and os.environ.get("HANDCOACH_NATIVE_LOGS") != "1":
             _silence_native_stderr()
         return {"analyze": _analyze, "render": _render, "app": _app,

@@ -1,0 +1,227 @@
+"""Live coaching, one frame at a time: the work behind the exercise page's video.
+
+A frame from the webcam (or a sample video played as one) is mirrored into the selfie view
+the patient expects, run through the same HandPipeline and ExerciseEngine as `handcoach
+analyze`, drawn over with the overlay, and recorded. The frame callback runs in
+streamlit-webrtc's worker thread; the page reads `status()` from its own thread, so the
+coach keeps a small snapshot under a lock. streamlit-webrtc hands the callback only the
+newest frame when processing falls behind (latest frame wins), and the engine counts in
+the frames' own timestamps, so a slow machine sees fewer frames, never late ones.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from exercises.alerts import Alert
+from exercises.engine import EngineState, ExerciseEngine
+from exercises.library import Exercise
+from handcoach.pipeline import HandPipeline
+from storage.background import BackgroundRecorder
+from vision.landmarks import N_ANGLES
+from vision.tracker import Model
+
+from .overlay import OverlayInput, draw_overlay
+
+#: a gap between frame timestamps longer than this (s) is a restarted stream, not time
+#: that passed with the hand in view: the session clock moves on by one frame instead.
+MAX_FRAME_GAP_S = 2.0
+#: the frame interval assumed after such a gap (s): 15 fps, the slowest rate we support.
+FALLBACK_FRAME_S = 1.0 / 15.0
+
+
+@dataclass(frozen=True)
+class CoachStatus:
+    """What the page shows beside the video, and what the summary is made from.
+
+    t: s since the first frame. alerts: everything the patient was told, oldest first.
+    rep_cues / hold_cues: how many reps were counted and holds completed (the page plays
+    a sound when one of them grows). lo / hi: (14,) deg, least and most flexion seen.
+    """
+
+    t: float
+    frames: int
+    frames_with_hand: int
+    state: EngineState
+    hand_in_view: bool
+    alerts: tuple[Alert, ...]
+    rep_cues: int
+    hold_cues: int
+    lo: np.ndarray
+    hi: np.ndarray
+    stream_ended: bool
+    save_problem: str | None
+
+
+@dataclass
+class _Clock:
+    """Session time from frame timestamps: monotonic across stream restarts."""
+
+    session_t: float = -1.0
+    last_frame_t: float | None = None
+
+    def __call__(self, frame_t: float | None) -> float:
+        if frame_t is None:
+            frame_t = time.monotonic()
+        if self.last_frame_t is None:
+            self.session_t = 0.0
+        else:
+            step = frame_t - self.last_frame_t
+            if not 0.0 < step <= MAX_FRAME_GAP_S:
+                step = FALLBACK_FRAME_S
+            self.session_t += step
+        self.last_frame_t = frame_t
+        return self.session_t
+
+
+@dataclass
+class LiveCoach:
+    """One exercise session's live processing.
+
+    exercise: the prescribed exercise (program overrides applied). recorder: where the
+    session is saved as it goes (None: not saved, as in the overlay tests).
+    side: the prescribed hand ("left"/"right") or None for whichever is in view.
+    done_today: reps of this exercise already done today (the daily maximum counts them).
+    """
+
+    exercise: Exercise
+    recorder: BackgroundRecorder | None = None
+    side: str | None = None
+    model: Model = "lite"
+    done_today: int = 0
+    mirror: bool = True
+    #: held while MediaPipe or the engine work: the page's thread (pain rating, stop,
+    #: close) and the frame callback's thread take turns. The status snapshot is a
+    #: single reference, replaced whole, and read without it.
+    _busy: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The selfie view is a mirror image: the tracker is told so, and reads the true
+        # hand (a right hand stays "right").
+        self.pipeline = HandPipeline(model=self.model, hand=self.side or "auto",
+                                     mirrored=self.mirror,
+                                     track_arm=self.exercise.needs_elbow)
+        self.engine = ExerciseEngine(self.exercise, prescribed_side=self.side,
+                                     done_today=self.done_today)
+        self._clock = _Clock()
+        self._frames = 0
+        self._with_hand = 0
+        self._lo = np.full(N_ANGLES, np.nan)
+        self._hi = np.full(N_ANGLES, np.nan)
+        self._reps_seen = 0
+        self._rep_cues = 0
+        self._hold_cues = 0
+        self._holding = False
+        self._ended = False
+        self._closed = False
+        self._status = self._snapshot(0.0, False)
+
+    # -- the frame callback's side ------------------------------------------------------
+    def process(self, rgb: np.ndarray, frame_t: float | None = None) -> np.ndarray:
+        """One frame (RGB uint8, camera view); returns the mirrored frame with the overlay.
+
+        frame_t: the frame's own timestamp in seconds (any origin), or None for now.
+        """
+        with self._busy:
+            if self._closed:
+                return np.ascontiguousarray(rgb[:, ::-1]) if self.mirror else rgb
+            return self._process(rgb, frame_t)
+
+    def _process(self, rgb: np.ndarray, frame_t: float | None) -> np.ndarray:
+        t = self._clock(frame_t)
+        self._ended = False
+        view = np.ascontiguousarray(rgb[:, ::-1]) if self.mirror else rgb.copy()
+        result = self.pipeline.process(t, view)
+        m = result.measures
+        side = result.hand.side if result.hand is not None else None
+        said = self.engine.update(t, m, result.tracked.hands_in_view, side,
+                                  result.wrist_flexion)
+        state = self.engine.state(t)
+        new_reps = self.engine.reps[self._reps_seen:]
+        self._reps_seen += len(new_reps)
+        self._count(m, state, len(new_reps))
+        if self.recorder is not None:
+            self.recorder.add_frame(t, None if m is None else m.flexion,
+                                    None if result.hand is None else result.hand.world)
+            for rep in new_reps:
+                self.recorder.add_rep(rep)
+            for alert in said:
+                self.recorder.add_warning(alert)
+        last = self.engine.alerts[-1] if self.engine.alerts else None
+        draw_overlay(view, OverlayInput(
+            state=state, t=t,
+            landmarks_px=None if result.hand is None else result.hand.image[:, :2],
+            flexion=None if m is None else m.flexion, joints=self.exercise.joints,
+            alert=last))
+        self._status = self._snapshot(t, result.hand is not None, state)
+        return view
+
+    def _count(self, m: object, state: EngineState, new_reps: int) -> None:
+        self._frames += 1
+        if m is not None:
+            self._with_hand += 1
+            np.fmin(self._lo, m.flexion, out=self._lo)
+            np.fmax(self._hi, m.flexion, out=self._hi)
+        self._rep_cues += new_reps
+        held = state.hold_target_s > 0 and state.hold_elapsed_s >= state.hold_target_s
+        if held and not self._holding:
+            self._hold_cues += 1
+        self._holding = held
+
+    def stream_ended(self) -> None:
+        """The camera or the video stopped (perhaps mid-rep): say so and save what there is.
+
+        A rep that was not finished is not counted; the session stays open for the pain
+        rating and can go on if the stream starts again.
+        """
+        with self._busy:
+            if self._ended or self._closed:
+                return
+            self._ended = True
+            t = max(self._clock.session_t, 0.0)
+            said = self.engine.finish(t)
+            if self.recorder is not None:
+                for alert in said:
+                    self.recorder.add_warning(alert)
+            self._status = self._snapshot(t, False)
+
+    # -- the page's side ---------------------------------------------------------------
+    def status(self) -> CoachStatus:
+        status = self._status
+        problem = self.recorder.problem if self.recorder is not None else None
+        if problem != status.save_problem:
+            status = CoachStatus(**{**status.__dict__, "save_problem": problem})
+        return status
+
+    def rate_pain(self, rating: int) -> list[Alert]:
+        """A pain rating during the session (0-10): rising pain stops the exercise."""
+        with self._busy:
+            t = max(self._clock.session_t, 0.0)
+            said = self.engine.rate_pain(t, rating)
+            if self.recorder is not None:
+                for alert in said:
+                    self.recorder.add_warning(alert)
+            self._status = self._snapshot(t, self._status.hand_in_view)
+        return said
+
+    def close(self) -> None:
+        """Release MediaPipe; frames that still arrive are only mirrored."""
+        with self._busy:
+            if self._closed:
+                return
+            self._closed = True
+            self.pipeline.close()
+
+    def _snapshot(self, t: float, hand: bool, state: EngineState | None = None
+                  ) -> CoachStatus:
+        return CoachStatus(
+            t=t, frames=self._frames, frames_with_hand=self._with_hand,
+            state=state if state is not None else self.engine.state(t), hand_in_view=hand,
+            alerts=tuple(self.engine.alerts), rep_cues=self._rep_cues,
+            hold_cues=self._hold_cues, lo=self._lo.copy(), hi=self._hi.copy(),
+            stream_ended=self._ended,
+            save_problem=self.recorder.problem if self.recorder is not None else None)

@@ -1,0 +1,39 @@
+"""Learn the exercises: what to do, why, and a rendered hand doing it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.education import demo_clip
+from app.patient import program
+from app.wording import dose_text
+from exercises.library import load_library
+
+plan = program()
+library = load_library(plan.overrides)
+st.title("Learn the exercises")
+st.write("**Your therapist's prescription comes first**: do the exercises, dose and hand "
+         "your therapist gave you, and ask them before adding anything.")
+
+ordered = list(plan.ids) + [i for i in library if i not in plan.ids]
+ex_id = st.radio("Exercise", ordered, horizontal=True,
+                 format_func=lambda i: library[i].name + (" ✓" if i in plan.ids else ""),
+                 help="✓ marks the exercises in your program.")
+ex = library[ex_id]
+prescribed = ex_id in plan.ids
+st.header(ex.name)
+text, clip = st.columns([3, 2])
+text.write(f"**How:** {ex.instructions}")
+text.write(f"**Why:** {ex.purpose}")
+text.write(f"**What it does for you:** {ex.benefit}")
+text.write(f"**{'Your' if prescribed else 'Usual'} dose:** {dose_text(ex.dose)}.")
+if not prescribed:
+    text.info("This exercise is not in your program. Ask your therapist before doing it.")
+with clip:
+    try:
+        with st.spinner("Drawing the hand..."):
+            path = demo_clip(ex_id)
+        st.video(str(path), loop=True, autoplay=True, muted=True)
+        st.caption("A computer-drawn hand doing one slow repetition.")
+    except (RuntimeError, OSError) as exc:
+        st.info(f"The demonstration cannot be shown here ({exc}).")
