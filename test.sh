@@ -3,6 +3,6 @@
 # Extra arguments go to pytest, e.g. ./test.sh -k kinematics
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/setup.sh
+scripts/setup.sh --test
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

@@ -51,6 +51,12 @@ def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float,
                 cv2.LINE_AA)
 
 
+def _fit(text: str, scale: float, thickness: int, width: int) -> float:
+    """The text scale, shrunk (to at most 60% of it) so the line fits in `width` pixels."""
+    (w, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness + 3)
+    return scale if w <= width else max(scale * width / w, 0.6 * scale)
+
+
 def _band(img: np.ndarray, y0: int, y1: int) -> None:
     """Darken a horizontal band in place (text stays readable on a bright wall)."""
     region = img[y0:y1]
@@ -117,9 +123,12 @@ def draw_overlay(img: np.ndarray, o: OverlayInput) -> np.ndarray:
     if alert is not None and o.t - alert.t <= SHOW_ALERT_S:
         colour = RED if alert.code in STOP_CODES else AMBER
         _band(img, h - int(60 * s), h)
-        _text(img, alert.message[:70], (int(12 * s), h - int(22 * s)), small, colour, thick)
+        line = alert.message[:70]
+        _text(img, line, (int(12 * s), h - int(22 * s)),
+              _fit(line, small, thick, w - int(24 * s)), colour, thick)
     elif st.position is None or st.position != st.target:
         _band(img, h - int(60 * s), h)
-        _text(img, st.target_cue[:70], (int(12 * s), h - int(22 * s)), small, WHITE,
-              max(1, thick - 1))
+        line = st.target_cue[:70]
+        _text(img, line, (int(12 * s), h - int(22 * s)),
+              _fit(line, small, max(1, thick - 1), w - int(24 * s)), WHITE, max(1, thick - 1))
     return img

@@ -119,6 +119,16 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _number(where: str, value: Any, kind: type) -> float | int:
+    """A dose value as `kind`; a one-line error naming the key for text or a fraction of
+    a rep (TOML's booleans are refused too, though Python counts them as ints)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or (kind is int and value != int(value)):
+        what = "a whole number" if kind is int else "a number"
+        raise LibraryError(f"{where} must be {what}, got {value!r}")
+    return kind(value)
+
+
 def _ranges(where: str, spec: Any, margins: Mapping[str, float]) -> tuple[Range, ...]:
     if not isinstance(spec, Mapping) or not spec:
         raise LibraryError(f"{where}: expected a table of feature = [low, high]")
@@ -151,7 +161,8 @@ def _exercise(ex_id: str, raw: Mapping[str, Any], defaults: Mapping[str, Any]) -
         if unknown:
             raise LibraryError(f"{where}.dose: unknown key {sorted(unknown)[0]!r} "
                                f"(one of: {', '.join(_DOSE_KEYS)})")
-        dose = Dose(**{k: t(dose_raw[k]) for k, t in _DOSE_KEYS.items()})
+        dose = Dose(**{k: _number(f"{where}.dose.{k}", dose_raw[k], t)
+                       for k, t in _DOSE_KEYS.items()})
         ex = Exercise(
             id=ex_id, name=str(raw["name"]),
             instructions=" ".join(str(raw["instructions"]).split()),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for HandCoach: system packages (Debian/Ubuntu), a virtual
 # environment in .venv, and the project with its test tools. Safe to run again: it only
-# reinstalls when pyproject.toml changed.
+# reinstalls when pyproject.toml changed. With --test (./test.sh), also Debian's chromium,
+# the real browser the end-to-end tests drive (Playwright never downloads one here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,9 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
   || need+=(libgl1)
 [ -e /usr/lib/x86_64-linux-gnu/libglib-2.0.so.0 ] \
   || [ -e /usr/lib/aarch64-linux-gnu/libglib-2.0.so.0 ] || need+=(libglib2.0-0)
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+  need+=(chromium)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need[*]}"
   sudo_cmd=""

@@ -75,12 +75,14 @@ class AppServer:
 
 @contextmanager
 def app_server(tmp: Path, patient: str = "e2e patient", **env: str) -> Iterator[AppServer]:
-    """`handcoach app` on a free port, saving to a fresh SQLite file in `tmp`."""
+    """`handcoach app` on a free port, saving to a fresh SQLite file in `tmp` (or where
+    env's HANDCOACH_DB_URL says)."""
     port = _free_port()
     db_url = f"sqlite:///{tmp / 'results.db'}"
     log = tmp / "app.log"
     # The user's data and cache folders are the test's own: no program.toml or clips
     # of the machine's user leak in.
+    db_url = env.get("HANDCOACH_DB_URL", db_url)
     environ = {**os.environ, "HANDCOACH_DB_URL": db_url, "HANDCOACH_PATIENT": patient,
                "XDG_DATA_HOME": str(tmp / "data"), "XDG_CACHE_HOME": str(tmp / "cache"),
                **env}

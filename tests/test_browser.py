@@ -162,3 +162,29 @@ def test_corrupt_upload_is_refused_in_one_line_and_nothing_is_started(tmp_path):
         assert "Traceback" not in page.locator("body").inner_text()
         assert page.get_by_role("button", name="Start session").is_disabled()
     assert list_sessions(store=Store(app.db_url)) == [], "a session was started"
+
+
+def test_database_lost_mid_session_the_patient_is_told_and_no_rep_is_lost(tmp_path, relay):
+    """The clinic's PostgreSQL goes away during the second rep and comes back before the
+    end: the page says so in one line, the counter goes on, and every rep is saved."""
+    via, direct, link = relay
+    link.start()
+    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=3.0, tail_s=20.0,
+                     tail="clone")
+    with app_server(tmp_path, HANDCOACH_DB_URL=via) as app, chromium(cam) as page:
+        _start_live(page, app.url, "fist")
+        assert "1 of 10" in wait_for_text(page, REPS, "1 of 10", timeout_s=40)
+        link.stop()
+        told = wait_for_text(page, ALERTS, "Could not save", timeout_s=20)
+        assert "cannot be reached" in told and "Your reps so far are kept" in told, told
+        assert "2 of 10" in wait_for_text(page, REPS, "2 of 10", timeout_s=30)
+        link.start()
+        assert "3 of 10" in wait_for_text(page, REPS, "3 of 10", timeout_s=30)
+        summary = _finish(page)
+    assert "Saved" in summary, summary
+    store = Store(direct)
+    (session,) = list_sessions("e2e patient", store=store)
+    assert (session.reps, session.status) == (3, "complete")
+    assert [r.number for r in load_reps(session.id, store=store)] == [1, 2, 3]
+    assert session.frames > 300
+    store.close()

@@ -11,11 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -54,7 +51,6 @@ from synthetic.sequences import landmark_sequence
 from vision.kinematics import flexion_angles, measure
 from vision.landmarks import ANGLE_NAMES, N_ANGLES
 
-PG_URL = os.environ.get("HANDCOACH_TEST_PG_URL")
 TABLES = {"patients", "sessions", "reps", "warnings", "frames", "alembic_version"}
 DISK_FULL_MESSAGE = ("Could not save: the disk is full. Your reps so far are kept; "
                      "free some space.")
@@ -64,24 +60,6 @@ DISK_FULL_MESSAGE = ("Could not save: the disk is full. Your reps so far are kep
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'handcoach.db'}"
-
-
-@pytest.fixture
-def pg_url() -> str:
-    """A fresh, empty database on the test PostgreSQL server, dropped afterwards."""
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need HANDCOACH_TEST_PG_URL, an SQLAlchemy URL of a "
-                    "server that may create databases (.ci/run starts one)")
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"hc_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -392,82 +370,6 @@ def test_disk_full_on_a_real_tiny_filesystem(tmp_path):
     finally:
         store.close()
         subprocess.run(["umount", "-l", str(mnt)], check=False)
-
-
-class TcpRelay:
-    """A loopback TCP relay in front of the test PostgreSQL server that can be cut and
-    restored: a real outage for the driver (connections reset, then refused)."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self._server: socket.socket | None = None
-        self._conns: list[socket.socket] = []
-        self._lock = threading.Lock()
-
-    def start(self) -> None:
-        server = socket.socket()
-        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind(("127.0.0.1", self.port))
-        server.listen(8)
-        server.settimeout(0.1)
-        self._server = server
-        threading.Thread(target=self._accept, args=(server,), daemon=True).start()
-
-    def _accept(self, server: socket.socket) -> None:
-        while self._server is server:
-            try:
-                client, _ = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            client.settimeout(None)
-            upstream = socket.create_connection(self.target, timeout=5)
-            upstream.settimeout(None)
-            with self._lock:
-                self._conns += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.close()
-        with self._lock:
-            conns, self._conns = self._conns, []
-        for s in conns:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
-
-
-@pytest.fixture
-def relay(pg_url):
-    """(URL through the relay, URL direct, relay) for a fresh PostgreSQL database."""
-    direct = make_url(pg_url)
-    r = TcpRelay(direct.host or "127.0.0.1", direct.port or 5432)
-    via = direct.set(host="127.0.0.1", port=r.port).render_as_string(hide_password=False)
-    yield via, pg_url, r
-    r.stop()
 
 
 def test_postgres_going_away_mid_session(relay):

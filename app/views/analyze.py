@@ -1,41 +1,47 @@
-"""Analyze a recording: a bundled sample (no webcam needed) or an uploaded video."""
+"""Analyze a recording: a bundled sample (no webcam needed) or an uploaded video, with the
+same results as `handcoach analyze`, and a button to save it as a session."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from app.patient import patient_name, program, store
+from app.videos import UPLOAD_TYPES, keep_upload, samples
+from app.wording import PAIN_SCALE, dose_text, pain_label
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import load_library
-from handcoach.analysis import analyze_video
+from handcoach.analysis import AnalysisResult, analyze_video
+from storage import StoreError, save_analysis
 from vision.kinematics import total_active_motion
 from vision.landmarks import ANGLE_NAMES, FINGERS
 from vision.sources import SourceError
 
-SAMPLES = Path(__file__).resolve().parent.parent.parent / "sample_videos"
+UPLOAD = "Upload my own video"
 
+name = patient_name()
+plan = program()
 st.title("Analyze a recording")
 st.write("Choose one of the sample videos, or upload a video of your exercise. "
          "HandCoach measures how far each finger joint bends. Nothing leaves this computer.")
 
-samples = sorted(SAMPLES.glob("*.mp4"))
-choice = st.radio("Video", ["Upload my own video"] + [p.stem.replace("_", " ") for p in samples],
-                  index=1 if samples else 0, horizontal=True)
+clips = samples()
+choice = st.radio("Video", [UPLOAD, *clips], index=1 if clips else 0, horizontal=True)
 path: Path | None = None
-if choice == "Upload my own video":
-    upload = st.file_uploader("Video file", type=["mp4", "mov", "avi", "mkv", "webm"])
+if choice == UPLOAD:
+    upload = st.file_uploader("Video file", type=UPLOAD_TYPES)
     if upload is not None:
-        tmp = Path(tempfile.mkdtemp()) / upload.name
-        tmp.write_bytes(upload.getvalue())
-        path = tmp
+        try:
+            path = keep_upload(upload.name, upload.getvalue())
+        except SourceError as exc:
+            st.error(f"This video cannot be read: {exc}. Nothing was saved.")
 else:
-    path = samples[[p.stem.replace("_", " ") for p in samples].index(choice)]
+    path = clips[choice]
     st.video(str(path))
 
-library = load_library()
+library = load_library(plan.overrides)
 guess = path.stem if path is not None and path.stem in EXERCISE_IDS else None
 names = {library[i].name: i for i in EXERCISE_IDS}
 picked = st.selectbox("Exercise", ["Just measure my joints", *names],
@@ -43,14 +49,10 @@ picked = st.selectbox("Exercise", ["Just measure my joints", *names],
 exercise = names.get(picked)
 if exercise is not None:
     ex = library[exercise]
-    dose = ex.dose
     with st.expander(f"About {ex.name.lower()}", expanded=False):
         st.write(ex.instructions)
         st.write(f"**Why:** {ex.purpose} {ex.benefit}")
-        hold = f", hold {dose.hold_s:g} s" if dose.hold_s else ""
-        st.write(f"**Usual dose:** {dose.reps} reps x {dose.sets} set{hold}, "
-                 f"{dose.sessions_per_day} times a day, at most {dose.max_reps_per_day} "
-                 "reps a day. Your therapist's prescription comes first.")
+        st.write(f"**Dose:** {dose_text(ex.dose)}. Your therapist's prescription comes first.")
 
 model = st.segmented_control("Model", ["lite", "full"], default="lite",
                              help="lite is faster; full can be a little more accurate")
@@ -59,11 +61,18 @@ if path is not None and st.button("Analyze", type="primary"):
     bar = st.progress(0.0, text="Looking at your hand...")
     try:
         result = analyze_video(path, exercise=exercise, model=model or "lite",
+                               program=plan.overrides or None,
                                progress=lambda share: bar.progress(share))
     except (SourceError, ValueError) as exc:
         st.error(f"This video could not be read: {exc}")
         st.stop()
     bar.progress(1.0, text="Done")
+    st.session_state.analysis = result
+    st.session_state.analysis_saved = None
+
+result: AnalysisResult | None = st.session_state.get("analysis")
+if result is not None and path is not None and Path(result.video) == path \
+        and result.exercise == exercise:
     seen = result.frames_with_hand / result.frames if result.frames else 0.0
     cols = st.columns(2)
     cols[0].metric("Hand seen", f"{seen:.0%} of {result.frames} frames")
@@ -77,6 +86,8 @@ if path is not None and st.button("Analyze", type="primary"):
                   "held s": ", ".join(f"{h:.1f}" for h in d["holds_s"]),
                   "notes": ", ".join(d["flags"]).replace("_", " ")}
                  for d in result.rep_details]), hide_index=True)
+    if result.ended_early:
+        st.warning(f"The video is damaged: analysed up to where it breaks ({result.ended_early}).")
     for alert in result.warnings:
         st.warning(f"At {alert.t:.1f} s: {alert.message}")
     if result.frames_with_hand:
@@ -93,3 +104,27 @@ if path is not None and st.button("Analyze", type="primary"):
                               columns=[f"{f} PIP" for f in FINGERS], index=result.times)
         st.subheader("Finger middle-joint (PIP) bend over time")
         st.line_chart(curves, x_label="seconds", y_label="degrees")
+
+    st.subheader("Save as a session")
+    saved = st.session_state.get("analysis_saved")
+    if saved:
+        st.success(f"Saved as session {saved} for {name}. It is in My progress.")
+    else:
+        with st.form("save"):
+            cols = st.columns(2)
+            before = cols[0].select_slider("Pain before (0-10)", PAIN_SCALE, value=0,
+                                           format_func=pain_label)
+            after = cols[1].select_slider("Pain after (0-10)", PAIN_SCALE, value=0,
+                                          format_func=pain_label)
+            if st.form_submit_button(f"Save for {name}"):
+                try:
+                    dose = library[exercise].dose if exercise else None
+                    st.session_state.analysis_saved = save_analysis(
+                        result, name, store(), pain_before=int(before),
+                        pain_after=int(after), side=plan.hand,
+                        prescribed_reps=dose.reps if dose else None,
+                        prescribed_sets=dose.sets if dose else None)
+                    st.rerun()
+                except StoreError as exc:
+                    st.error(f"Not saved: {exc}. The results are still shown here; try "
+                             "again in a moment.")
