@@ -17,7 +17,7 @@ import numpy as np
 
 from exercises.alerts import Alert, Code
 from exercises.engine import EngineState
-from vision.landmarks import CONNECTIONS, FINGERS, angle_index
+from vision.landmarks import FINGERS, angle_index
 
 #: RGB colours: calm for progress, amber for advice, red for stop.
 WHITE = (255, 255, 255)
@@ -28,7 +28,13 @@ BONE = (120, 220, 255)
 BAND = (20, 20, 20)
 
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
+#: CONNECTIONS as chains: thumb, each finger from its knuckle, and the palm's ulnar edge.
+_BONE_CHAINS = tuple(np.array(c) for c in (
+    (0, 1, 2, 3, 4), (0, 5, 6, 7, 8), (5, 9, 10, 11, 12), (9, 13, 14, 15, 16),
+    (13, 17, 18, 19, 20), (0, 17)))
 STOP_CODES = frozenset({Code.PAIN_STOP, Code.TOO_MANY_REPS})
+#: degrees: live angles are shown rounded to this step.
+ANGLE_STEP_DEG = 5
 #: seconds a warning stays on screen after it was said.
 SHOW_ALERT_S = 4.0
 
@@ -94,25 +100,37 @@ def _band(img: np.ndarray, y0: int, y1: int) -> None:
     cv2.convertScaleAbs(region, dst=region, alpha=1 / 3, beta=BAND[0] // 2)
 
 
+def _shown(deg: float) -> float:
+    """An angle as the overlay shows it: in steps of ANGLE_STEP_DEG, the resolution the
+    measurement has (7-11 deg mean error on rendered hands), which also keeps the number
+    from flickering."""
+    return round(deg / ANGLE_STEP_DEG) * ANGLE_STEP_DEG if np.isfinite(deg) else deg
+
+
 def draw_skeleton(img: np.ndarray, landmarks_px: np.ndarray) -> None:
-    """The 21 landmarks and their bones."""
+    """The 21 landmarks and their bones (the bones as six polylines: one OpenCV call)."""
     pts = np.round(landmarks_px[:, :2]).astype(np.int32)
     thick = max(2, img.shape[0] // 180)
-    for a, b in CONNECTIONS:
-        cv2.line(img, tuple(pts[a]), tuple(pts[b]), BONE, thick, cv2.LINE_AA)
-    for p in pts:
-        cv2.circle(img, tuple(p), thick + 2, WHITE, -1, cv2.LINE_AA)
+    cv2.polylines(img, [pts[c] for c in _BONE_CHAINS], False, BONE, thick, cv2.LINE_AA)
+    for x, y in pts:
+        cv2.circle(img, (int(x), int(y)), thick + 2, WHITE, -1, cv2.LINE_AA)
 
 
 def draw_overlay(img: np.ndarray, o: OverlayInput) -> np.ndarray:
     """Draw everything on `img` (RGB uint8, modified in place) and return it."""
+    if o.landmarks_px is not None:
+        draw_skeleton(img, o.landmarks_px)
+    return draw_panel(img, o)
+
+
+def draw_panel(img: np.ndarray, o: OverlayInput) -> np.ndarray:
+    """Everything but the skeleton (which needs the frame's own landmarks): the live path
+    draws this while MediaPipe is still looking at the frame."""
     h, w = img.shape[:2]
     s = h / 480.0  # text scale: readable from arm's length on a laptop screen
     big, small = 1.4 * s, 0.8 * s
     thick = max(2, round(2 * s))
     st = o.state
-    if o.landmarks_px is not None:
-        draw_skeleton(img, o.landmarks_px)
 
     top = int(70 * s)
     _band(img, 0, top)
@@ -141,11 +159,11 @@ def draw_overlay(img: np.ndarray, o: OverlayInput) -> np.ndarray:
         y = int(110 * s)
         for joint in o.joints:
             if joint.startswith("thumb_"):
-                deg = o.flexion[angle_index("thumb", joint.removeprefix("thumb_"))]
+                deg = _shown(o.flexion[angle_index("thumb", joint.removeprefix("thumb_"))])
                 text = f"thumb {joint.removeprefix('thumb_').upper()} {deg:4.0f}"
             else:
                 vals = [o.flexion[angle_index(f, joint)] for f in FINGERS]
-                text = f"{joint.upper()} {np.nanmean(vals):4.0f} deg"
+                text = f"{joint.upper()} {_shown(np.nanmean(vals)):4.0f} deg"
             _text(img, text, (int(12 * s), y), small, WHITE, max(1, thick - 1))
             y += int(30 * s)
 

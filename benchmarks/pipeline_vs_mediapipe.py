@@ -2,25 +2,36 @@
 
     .venv/bin/python benchmarks/pipeline_vs_mediapipe.py [VIDEO] [--repeat N]
 
-Frames are decoded once into memory, then timed three ways for each model: MediaPipe
-Hands alone (one hand, tracking mode, real timestamps); our HandPipeline (tracker with its
-two-hand probe, smoothing, kinematics); and the whole live path (plus the exercise engine
-and the overlay drawn on a copy of the frame). Prints frames per second and the ratio to
-MediaPipe alone (1.0 = no cost on top of MediaPipe).
+Frames are decoded once into memory, then, for each model, timed as:
+- MediaPipe alone: Hands tracking one hand (max_num_hands=1), real timestamps;
+- pipeline: our HandPipeline.process (tracker with its two-hand probe, smoothing,
+  kinematics), one frame after the other;
+- live, in series: pipeline + exercise engine + overlay drawn on a mirrored copy, one
+  after the other (what the live path cost before it was overlapped);
+- live: app.coach.LiveCoach.process, exactly what the webrtc callback runs (MediaPipe on
+  a second thread one frame ahead, mirror, kinematics, engine, overlay, the session
+  recorder writing to an SQLite file from its own thread).
+Prints frames per second, the ratio to MediaPipe alone (1.0 = nothing added), and for
+the live path the time from frame in to overlay out (p50, p95) and how much of it is not
+MediaPipe's.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 
+from app.coach import LiveCoach
 from app.overlay import OverlayInput, draw_overlay
 from exercises.engine import ExerciseEngine
 from exercises.library import get_exercise
 from handcoach.pipeline import HandPipeline
+from storage import BackgroundRecorder, Store
 from vision.sources import VideoFileSource
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "footage" / \
@@ -50,23 +61,68 @@ def raw_mediapipe(times: list[float], frames: list[np.ndarray], model: str) -> f
     return len(frames) / elapsed
 
 
-def ours(times: list[float], frames: list[np.ndarray], model: str, live: bool) -> float:
+def pipeline_only(times: list[float], frames: list[np.ndarray], model: str) -> float:
     pipeline = HandPipeline(model=model)
-    engine = ExerciseEngine(get_exercise("fist"))
+    pipeline.process(times[0] - 1.0, frames[0])  # graphs built before the clock starts
     start = time.perf_counter()
     for t, rgb in zip(times, frames, strict=True):
-        r = pipeline.process(t, rgb)
-        if live:
-            engine.update(t, r.measures, r.tracked.hands_in_view,
-                          r.hand.side if r.hand else None, r.wrist_flexion)
-            shown = rgb.copy()
-            draw_overlay(shown, OverlayInput(
-                engine.state(t), t, None if r.hand is None else r.hand.image[:, :2],
-                None if r.measures is None else r.measures.flexion, ("pip",),
-                engine.alerts[-1] if engine.alerts else None))
+        pipeline.process(t, rgb)
     elapsed = time.perf_counter() - start
     pipeline.close()
     return len(frames) / elapsed
+
+
+def live_in_series(times: list[float], frames: list[np.ndarray], model: str) -> float:
+    pipeline = HandPipeline(model=model, mirrored=True)
+    engine = ExerciseEngine(get_exercise("fist"))
+    pipeline.process(times[0] - 1.0, frames[0])
+    start = time.perf_counter()
+    for t, rgb in zip(times, frames, strict=True):
+        shown = cv2.flip(rgb, 1)
+        r = pipeline.process(t, shown)
+        engine.update(t, r.measures, r.tracked.hands_in_view,
+                      r.hand.side if r.hand else None, r.wrist_flexion)
+        draw_overlay(shown, OverlayInput(
+            engine.state(t), t, None if r.hand is None else r.hand.image[:, :2],
+            None if r.measures is None else r.measures.flexion, ("mcp", "pip", "dip"),
+            engine.alerts[-1] if engine.alerts else None))
+    elapsed = time.perf_counter() - start
+    pipeline.close()
+    return len(frames) / elapsed
+
+
+def live(times: list[float], frames: list[np.ndarray], model: str
+         ) -> tuple[float, np.ndarray, np.ndarray]:
+    """fps, per-frame callback time (ms), and MediaPipe's time within it (ms)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        recorder = BackgroundRecorder(Store(f"sqlite:///{Path(tmp) / 'bench.db'}"))
+        recorder.start("benchmark", "fist", None)
+        coach = LiveCoach(get_exercise("fist"), recorder, model=model)
+        coach.process(frames[0], times[0] - 1.0)
+        track = coach.pipeline.track
+        mp_ms: list[float] = []
+
+        def timed_track(t: float, rgb: np.ndarray):
+            t0 = time.perf_counter()
+            out = track(t, rgb)
+            mp_ms.append((time.perf_counter() - t0) * 1e3)
+            return out
+
+        coach.pipeline.track = timed_track
+        mp_ms.clear()
+        each = np.empty(len(frames))
+        start = time.perf_counter()
+        for i, (t, rgb) in enumerate(zip(times, frames, strict=True)):
+            t0 = time.perf_counter()
+            coach.process(rgb, t)
+            each[i] = (time.perf_counter() - t0) * 1e3
+        elapsed = time.perf_counter() - start
+        coach.stream_ended()
+        coach.close()
+        recorder.finish()
+        recorder.close()
+        recorder.recorder.store.close()
+    return len(frames) / elapsed, each, np.asarray(mp_ms)
 
 
 def main() -> None:
@@ -80,11 +136,16 @@ def main() -> None:
     for model in ("lite", "full"):
         for _ in range(args.repeat):
             base = raw_mediapipe(times, frames, model)
-            pipe = ours(times, frames, model, live=False)
-            live = ours(times, frames, model, live=True)
-            print(f"{model:4s}  MediaPipe alone {base:6.1f} fps   pipeline {pipe:6.1f} fps "
-                  f"(ratio {pipe / base:.2f})   + engine + overlay {live:6.1f} fps "
-                  f"(ratio {live / base:.2f})")
+            pipe = pipeline_only(times, frames, model)
+            series = live_in_series(times, frames, model)
+            fps, each, mp = live(times, frames, model)
+            ours = each - mp[: len(each)]
+            print(f"{model:4s}  MediaPipe alone {base:6.1f} fps | pipeline {pipe:6.1f} "
+                  f"({pipe / base:.2f}) | live in series {series:6.1f} ({series / base:.2f})"
+                  f" | live {fps:6.1f} fps ({fps / base:.2f})")
+            print(f"      live callback frame in -> overlay out: p50 {np.percentile(each, 50):.2f}"
+                  f" ms, p95 {np.percentile(each, 95):.2f} ms; not MediaPipe: p50 "
+                  f"{np.percentile(ours, 50):.2f} ms, p95 {np.percentile(ours, 95):.2f} ms")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from vision.landmarks import FINGERS, N_ANGLES, angles_to_dict
 from vision.sources import VideoFileSource
 from vision.tracker import HandChoice, Model
 
-from .pipeline import HandPipeline
+from .pipeline import HandPipeline, TrackAhead
 
 Progress = Callable[[float], None]
 
@@ -116,18 +116,19 @@ def analyze_video(path: str | Path, exercise: str | None = None, hand: HandChoic
             HandPipeline(model=model, hand=hand, mirrored=mirrored, smoothing=smoothing,
                          track_arm=track_arm) as pipeline:
         expected = source.duration_s or 0.0
-        for frame in source:
-            result = pipeline.process(frame.t, frame.rgb)
-            times.append(frame.t)
-            angles.append(result.measures.flexion if result.measures else missing)
-            hand_side = result.hand.side if result.hand else None
-            if engine is not None:
-                engine.update(frame.t, result.measures, result.tracked.hands_in_view,
-                              hand_side, result.wrist_flexion)
-            else:
-                alerts += monitor.update(frame.t, result.tracked.hands_in_view, hand_side)
-            if progress is not None and expected > 0:
-                progress(min(frame.t / expected, 1.0))
+        with TrackAhead(pipeline) as ahead:
+            for frame, tracked in ahead.run((f.t, f.rgb, f) for f in source):
+                result = pipeline.finish(tracked)
+                times.append(frame.t)
+                angles.append(result.measures.flexion if result.measures else missing)
+                hand_side = result.hand.side if result.hand else None
+                if engine is not None:
+                    engine.update(frame.t, result.measures, result.tracked.hands_in_view,
+                                  hand_side, result.wrist_flexion)
+                else:
+                    alerts += monitor.update(frame.t, result.tracked.hands_in_view, hand_side)
+                if progress is not None and expected > 0:
+                    progress(min(frame.t / expected, 1.0))
         t_end = times[-1] if times else 0.0
         if engine is not None:
             engine.finish(t_end)

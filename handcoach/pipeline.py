@@ -3,11 +3,21 @@
 frame -> HandTracker (MediaPipe) -> One Euro smoothing of the world landmarks ->
 kinematics -> FrameResult. The exercise engine consumes FrameResults. With `track_arm`
 (wrist exercises), MediaPipe Pose also finds the elbow, for wrist flexion.
+
+The path has two halves: `track` (MediaPipe, which spends its time in C++ with Python's
+lock released, on one core) and `finish` (smoothing and kinematics, in Python). `process`
+runs both; `TrackAhead` runs the next frame's `track` on a second thread while the caller
+finishes the previous frame, so on a 2-core machine our Python work hides behind
+MediaPipe's instead of adding to it.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 
@@ -15,6 +25,9 @@ from vision.kinematics import HandMeasures, foreshortening, measure, wrist_flexi
 from vision.landmarks import HandObservation, TrackedFrame
 from vision.smoothing import OneEuroFilter
 from vision.tracker import HandChoice, HandTracker, Model
+
+if TYPE_CHECKING:
+    from vision.pose import ArmObservation
 
 #: One Euro settings for the world landmarks (metres, speeds in m/s), tuned with
 #: benchmarks/smoothing.py on ../shared/footage (numbers in README.md): at rest it cuts
@@ -32,6 +45,14 @@ POINTING_AT_CAMERA = 0.5
 #: Pose's wrist must lie within this many palm lengths (image) of the hand's wrist: Pose
 #: sometimes draws a small person inside a close-up hand, whose "elbow" is not an elbow.
 ARM_WRIST_MATCH = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Tracked:
+    """MediaPipe's output for one frame: the hands, and the arm when it is tracked."""
+
+    tracked: TrackedFrame
+    arm: ArmObservation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +97,22 @@ class HandPipeline:
         self._last_side: str | None = None
 
     def process(self, t: float, rgb: np.ndarray) -> FrameResult:
+        return self.finish(self.track(t, rgb))
+
+    def track(self, t: float, rgb: np.ndarray) -> Tracked:
+        """MediaPipe's half: the hands (and, with `track_arm`, the arm) in one frame.
+
+        Calls must come in time order, from one thread at a time."""
         tracked = self.tracker.process(t, rgb)
+        arm = None
+        if self.arm is not None and tracked.hand is not None:
+            arm = self.arm.process(t, rgb, tracked.hand.side)
+        return Tracked(tracked, arm)
+
+    def finish(self, got: Tracked) -> FrameResult:
+        """Our half: smoothing and kinematics of a tracked frame (in time order)."""
+        tracked = got.tracked
+        t = tracked.t
         raw = tracked.hand
         if raw is None:
             return FrameResult(t, tracked, None, None, None)
@@ -90,14 +126,11 @@ class HandPipeline:
         hand = HandObservation(image=image, world=world, side=raw.side,
                                chirality=raw.chirality, score=raw.score)
         pointing = foreshortening(image, world) < POINTING_AT_CAMERA
-        flex = self._wrist_flexion(t, rgb, hand) if self.arm is not None else None
+        flex = None if got.arm is None else self._wrist_flexion(got.arm, hand)
         return FrameResult(t, tracked, hand, measure(world, raw.chirality, image), pointing,
                            flex)
 
-    def _wrist_flexion(self, t: float, rgb: np.ndarray, hand: HandObservation) -> float | None:
-        arm = self.arm.process(t, rgb, hand.side)
-        if arm is None:
-            return None
+    def _wrist_flexion(self, arm: ArmObservation, hand: HandObservation) -> float | None:
         palm_px = float(np.linalg.norm(hand.image[9, :2] - hand.image[0, :2]))
         if np.linalg.norm(arm.wrist_px - hand.image[0, :2]) > ARM_WRIST_MATCH * palm_px:
             return None
@@ -109,6 +142,52 @@ class HandPipeline:
             self.arm.close()
 
     def __enter__(self) -> HandPipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+Item = TypeVar("Item")
+#: Python's thread switch interval while MediaPipe runs beside our code (s).
+SWITCH_INTERVAL_S = 0.0002
+
+
+class TrackAhead(Generic[Item]):
+    """MediaPipe on a second thread, one frame ahead of the caller.
+
+    `run(frames)` takes (t, rgb, item) and yields (item, Tracked) in order; while the
+    caller works on one frame (our Python half, the engine, drawing), the next frame is
+    already in MediaPipe. At most one frame waits, so memory stays flat.
+    """
+
+    def __init__(self, pipeline: HandPipeline) -> None:
+        self.pipeline = pipeline
+        # MediaPipe's graph threads hand results back through Python callbacks, which
+        # need the GIL; with Python's default 5 ms switch interval they wait for our
+        # thread's turn to end, and MediaPipe ran at a quarter of its speed beside a busy
+        # Python thread (48 vs 184 fps, lite). At 0.2 ms it kept 83% (152 fps).
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="handcoach-track")
+
+    def submit(self, t: float, rgb: np.ndarray) -> Future[Tracked]:
+        return self._pool.submit(self.pipeline.track, t, rgb)
+
+    def run(self, frames: Iterable[tuple[float, np.ndarray, Item]]
+            ) -> Iterator[tuple[Item, Tracked]]:
+        pending: tuple[Item, Future[Tracked]] | None = None
+        for t, rgb, item in frames:
+            future = self.submit(t, rgb)
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = (item, future)
+        if pending is not None:
+            yield pending[0], pending[1].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def __enter__(self) -> TrackAhead[Item]:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -53,6 +53,7 @@ def test_the_live_coach_counts_the_clip_at_15_fps_mirrored_like_a_selfie(fist_fr
     np.testing.assert_array_equal(shown[200:240, -20:], first[200:240, :20][:, ::-1])
     for frame in fist_frames[1:]:
         coach.process(frame.rgb, 100.0 + frame.t)
+    coach.stream_ended()  # the last frame is finished when the stream ends
     s = coach.status()
     assert s.state.reps == 3 and s.rep_cues == 3 and s.hold_cues == 3
     assert s.frames == len(fist_frames) and s.frames_with_hand > 0.9 * s.frames
@@ -105,6 +106,7 @@ def test_session_clock_survives_a_restarted_stream():
     blank = np.zeros((120, 160, 3), np.uint8)
     for t in (50.0, 50.1, 50.2, 3.0, 3.1):  # the camera restarts with a new time origin
         coach.process(blank, t)
+    coach.stream_ended()
     s = coach.status()
     assert s.frames == 5 and s.t == pytest.approx(0.2 + 1 / 15 + 0.1)
     coach.close()

@@ -68,3 +68,12 @@ def test_stop_warnings_are_red_and_old_ones_fade():
     assert any(close(p, RED, 30) for p in out[h - int(60 * s):].reshape(-1, 3)[::5])
     later = draw_overlay(rgb.copy(), OverlayInput(state, r.t + 10.0, alert=stop))
     assert not any(close(p, RED, 30) for p in later[h - int(60 * s):].reshape(-1, 3)[::5])
+
+
+def test_the_skeleton_draws_exactly_mediapipes_bones():
+    from app.overlay import _BONE_CHAINS
+    from vision.landmarks import CONNECTIONS
+
+    drawn = [tuple(sorted((int(c[i]), int(c[i + 1])))) for c in _BONE_CHAINS
+             for i in range(len(c) - 1)]
+    assert sorted(drawn) == sorted(tuple(sorted(p)) for p in CONNECTIONS)

@@ -6,8 +6,12 @@ inside the wheel (mediapipe/modules/...); nothing is ever downloaded.
 Speed: MediaPipe runs its palm detector on every frame that shows fewer hands than
 `max_num_hands`, so asking for two hands costs about 2.5x on a one-hand exercise (measured
 on a 540x960 clip, 2 cores: lite 93 vs 35 fps). The tracker therefore follows one hand and
-looks for a second with a cheap single-frame probe about once a second; only while two
-hands are really in view does it track both, to pick the prescribed one.
+looks for a second with a single-frame probe about once a second; only while two hands
+are really in view does it track both, to pick the prescribed one. A probe costs about
+14 ms (palm detection at full strength), which once a second was 9% of the lite model's
+own time at 30 fps; it runs on a thread of its own, on the core that MediaPipe's tracking
+leaves free, and its answer is taken PROBE_LAG_FRAMES frames later (waiting for it then
+if it is not done, so that a video's result does not depend on the machine's speed).
 
 Handedness: MediaPipe labels hands as if the image were a mirrored selfie. For the frames
 it is given, its "Left" therefore means right-hand geometry. `mirrored` says whether the
@@ -17,7 +21,8 @@ anatomical side can be reported.
 
 from __future__ import annotations
 
-from typing import Literal
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -28,6 +33,17 @@ HandChoice = Literal["left", "right", "auto"]
 MODELS: tuple[str, ...] = ("lite", "full")
 
 _OTHER: dict[str, Side] = {"left": "right", "right": "left"}
+#: frames between a probe's frame and the frame that acts on its answer (at 30 fps,
+#: 100 ms later).
+PROBE_LAG_FRAMES = 3
+
+
+class _Outputs(NamedTuple):
+    """What a Hands graph gives for one frame (MediaPipe's protobuf lists, or None)."""
+
+    multi_hand_landmarks: list | None
+    multi_hand_world_landmarks: list | None
+    multi_handedness: list | None
 
 
 class _Graph:
@@ -42,14 +58,26 @@ class _Graph:
                                   min_detection_confidence=min_detection,
                                   min_tracking_confidence=min_tracking)
         self._last_us = -1
+        self._image_type = self._hands._input_stream_type_info["image"]
 
-    def process(self, t: float, rgb: np.ndarray):
-        # SolutionBase.process() stamps each packet with a private counter that it advances
-        # by 33333 us; setting it first gives the graph the frame's real time instead.
+    def process(self, t: float, rgb: np.ndarray) -> _Outputs:
+        """One frame, stamped with its real time (us; SolutionBase.process would stamp a
+        private counter advanced by 33333 us). Feeds the graph the way SolutionBase.process
+        does (mediapipe 0.10.21, pinned), minus the NamedTuple type it builds for every
+        frame (~0.3 ms of Python holding the GIL, a twentieth of the lite model's time)."""
         us = max(int(round(t * 1e6)), self._last_us + 1)
-        self._hands._simulated_timestamp = us - 33333
         self._last_us = us
-        return self._hands.process(rgb)
+        if rgb.ndim != 3 or rgb.shape[2] != 3:
+            raise ValueError("a frame must be RGB: (height, width, 3)")
+        sb = self._hands
+        sb._graph_outputs.clear()
+        sb._graph.add_packet_to_input_stream(
+            stream="image", packet=sb._make_packet(self._image_type, rgb).at(us))
+        sb._graph.wait_until_idle()
+        got = sb._graph_outputs
+        types = sb._output_stream_type_info
+        return _Outputs(*(sb._get_packet_content(types[name], got[name]) if name in got
+                          else None for name in _Outputs._fields))
 
     def close(self) -> None:
         self._hands.close()
@@ -78,6 +106,9 @@ class HandTracker:
         self._single = _Graph(1, model, False, *self._conf)
         self._dual: _Graph | None = None
         self._probe: _Graph | None = None
+        self._probe_pool: ThreadPoolExecutor | None = None
+        self._probe_answer: Future[int] | None = None
+        self._probe_age = 0
         self._two_hands = False
         self._last_probe = -np.inf
         self._last_two_seen = -np.inf
@@ -85,12 +116,19 @@ class HandTracker:
     def process(self, t: float, rgb: np.ndarray) -> TrackedFrame:
         """Track one RGB frame (h, w, 3) uint8 taken at time t (s, increasing)."""
         h, w = rgb.shape[:2]
-        if not self._two_hands and t - self._last_probe >= self.probe_every_s:
+        if self._probe_answer is not None:
+            self._probe_age += 1
+            if self._probe_age >= PROBE_LAG_FRAMES:
+                if self._probe_answer.result() >= 2:
+                    self._two_hands = True
+                self._probe_answer = None
+        if not self._two_hands and self._probe_answer is None \
+                and t - self._last_probe >= self.probe_every_s:
             self._last_probe = t
-            if self._probe is None:
-                self._probe = _Graph(2, "lite", True, *self._conf)
-            if len(self._observations(self._probe.process(t, rgb), w, h)) >= 2:
-                self._two_hands = True
+            if self._probe_pool is None:
+                self._probe_pool = ThreadPoolExecutor(1, thread_name_prefix="handcoach-probe")
+            self._probe_answer = self._probe_pool.submit(self._count_hands, t, rgb)
+            self._probe_age = 0
         if self._two_hands:
             if self._dual is None:
                 self._dual = _Graph(2, self.model, False, *self._conf)
@@ -103,6 +141,12 @@ class HandTracker:
             hands = self._observations(self._single.process(t, rgb), w, h)
         chosen, others = self._choose(hands)
         return TrackedFrame(t=t, width=w, height=h, hand=chosen, others=tuple(others))
+
+    def _count_hands(self, t: float, rgb: np.ndarray) -> int:
+        """The probe: how many hands one frame shows (the frame is only read)."""
+        if self._probe is None:
+            self._probe = _Graph(2, "lite", True, *self._conf)
+        return len(self._probe.process(t, rgb).multi_hand_landmarks or ())
 
     def _observations(self, result, w: int, h: int) -> list[HandObservation]:
         if not result.multi_hand_landmarks:
@@ -136,6 +180,8 @@ class HandTracker:
         return ranked[0], ranked[1:]
 
     def close(self) -> None:
+        if self._probe_pool is not None:
+            self._probe_pool.shutdown(wait=True)
         for graph in (self._single, self._dual, self._probe):
             if graph is not None:
                 graph.close()
