@@ -51,7 +51,7 @@ class OverlayInput:
     alert: Alert | None = None
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=96)
 def _sprite(text: str, scale: float, colour: tuple[int, int, int], thickness: int
             ) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     """A line of outlined text drawn once: (RGB patch, mask, baseline origin in it).
@@ -59,7 +59,8 @@ def _sprite(text: str, scale: float, colour: tuple[int, int, int], thickness: in
     Anti-aliased text at arm's-length size is the overlay's dearest part (putText was
     ~2 ms a frame on a 540x960 frame, a third of MediaPipe's own time); the counter, the
     labels and most angle readings repeat from frame to frame, so each is drawn once and
-    copied after.
+    copied after. 96 lines at most (a big counter line is ~48 KB with its mask), so
+    memory stays flat through a long session whose counter keeps changing.
     """
     outline = thickness + 3
     (w, h), base = cv2.getTextSize(text, _FONT, scale, outline)

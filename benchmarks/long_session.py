@@ -63,12 +63,13 @@ def main() -> None:
         coach = LiveCoach(get_exercise("fist"), recorder)
         start = time.perf_counter()
         first_minute = None
+        last_minute = rss_mb()
         for i in range(n):
             t = i / args.fps
             coach.process(frames[i % len(frames)], t)
             if (i + 1) % int(60 * args.fps) == 0:
                 minute = (i + 1) / (60 * args.fps)
-                mb = rss_mb()
+                mb = last_minute = rss_mb()
                 first_minute = first_minute or mb
                 print(f"minute {minute:4.0f}: RSS {mb:7.1f} MB (+{mb - first_minute:5.1f}), "
                       f"reps {coach.status().state.reps + coach.status().state.extra_reps}, "
@@ -81,8 +82,8 @@ def main() -> None:
         size = db.stat().st_size
         print(f"{args.minutes:g} simulated minutes, {info.frames} frames stored, "
               f"{info.reps} reps; SQLite file {size / 1e6:.2f} MB = "
-              f"{size / 1e6 / (args.minutes / 10):.2f} MB per 10 minutes; RSS growth after "
-              f"the first minute {rss_mb() - (first_minute or rss_mb()):.1f} MB")
+              f"{size / 1e6 / (args.minutes / 10):.2f} MB per 10 minutes; RSS grew "
+              f"{last_minute - (first_minute or last_minute):.1f} MB from minute 1 to the end")
 
 
 if __name__ == "__main__":

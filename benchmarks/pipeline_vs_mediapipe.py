@@ -128,24 +128,33 @@ def live(times: list[float], frames: list[np.ndarray], model: str
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("video", nargs="?", type=Path, default=DEFAULT)
-    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=5,
+                    help="interleaved runs per model; the medians are printed")
     args = ap.parse_args()
     times, frames = decode(args.video)
     h, w = frames[0].shape[:2]
-    print(f"{args.video.name}: {len(frames)} frames {w}x{h}")
+    print(f"{args.video.name}: {len(frames)} frames {w}x{h}, {args.repeat} interleaved runs, "
+          "medians (ratio = fps / MediaPipe alone's fps in the same round)")
     for model in ("lite", "full"):
+        rows: dict[str, list[float]] = {k: [] for k in ("base", "pipe", "series", "live")}
+        each_all, ours_all = [], []
         for _ in range(args.repeat):
             base = raw_mediapipe(times, frames, model)
-            pipe = pipeline_only(times, frames, model)
-            series = live_in_series(times, frames, model)
+            rows["base"].append(base)
+            rows["pipe"].append(pipeline_only(times, frames, model) / base)
+            rows["series"].append(live_in_series(times, frames, model) / base)
             fps, each, mp = live(times, frames, model)
-            ours = each - mp[: len(each)]
-            print(f"{model:4s}  MediaPipe alone {base:6.1f} fps | pipeline {pipe:6.1f} "
-                  f"({pipe / base:.2f}) | live in series {series:6.1f} ({series / base:.2f})"
-                  f" | live {fps:6.1f} fps ({fps / base:.2f})")
-            print(f"      live callback frame in -> overlay out: p50 {np.percentile(each, 50):.2f}"
-                  f" ms, p95 {np.percentile(each, 95):.2f} ms; not MediaPipe: p50 "
-                  f"{np.percentile(ours, 50):.2f} ms, p95 {np.percentile(ours, 95):.2f} ms")
+            rows["live"].append(fps / base)
+            each_all.append(each)
+            ours_all.append(each - mp[: len(each)])
+        med = {k: float(np.median(v)) for k, v in rows.items()}
+        each, ours = np.concatenate(each_all), np.concatenate(ours_all)
+        print(f"{model:4s}  MediaPipe alone {med['base']:6.1f} fps | pipeline "
+              f"{med['pipe']:.2f} | live in series {med['series']:.2f} | live "
+              f"{med['live']:.2f} (range {min(rows['live']):.2f}-{max(rows['live']):.2f})")
+        print(f"      live callback frame in -> overlay out: p50 {np.percentile(each, 50):.2f} "
+              f"ms, p95 {np.percentile(each, 95):.2f} ms; not MediaPipe: p50 "
+              f"{np.percentile(ours, 50):.2f} ms, p95 {np.percentile(ours, 95):.2f} ms")
 
 
 if __name__ == "__main__":

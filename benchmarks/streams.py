@@ -1,6 +1,6 @@
 """Several live streams on one machine: how many 30 fps patients one server sustains.
 
-    .venv/bin/python benchmarks/streams.py [--max 6] [--seconds 26]
+    .venv/bin/python benchmarks/streams.py [--min 1] [--max 12] [--seconds 26]
 
 Each stream is a thread that plays the rendered fist sample (3 reps, true count known)
 as a 30 fps webcam, in real time, into its own app.coach.LiveCoach, the way
@@ -73,7 +73,8 @@ class Stream(threading.Thread):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--max", type=int, default=6)
+    ap.add_argument("--min", type=int, default=1)
+    ap.add_argument("--max", type=int, default=12)
     ap.add_argument("--fps", type=float, default=30.0)
     ap.add_argument("--seconds", type=float, default=26.0)
     args = ap.parse_args()
@@ -81,7 +82,7 @@ def main() -> None:
         frames = [f.rgb for f in source]
     print(f"{SAMPLE.name}: {frames[0].shape[1]}x{frames[0].shape[0]}, "
           f"{args.fps:g} fps per stream, {args.seconds:g} s")
-    for n in range(1, args.max + 1):
+    for n in range(args.min, args.max + 1):
         streams = [Stream(frames, args.fps, args.seconds) for _ in range(n)]
         for s in streams:
             s.start()

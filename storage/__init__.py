@@ -14,24 +14,49 @@ Landmarks and angles are stored, never video.
 
 from __future__ import annotations
 
-from .background import BackgroundRecorder
-from .codec import FrameSeries
-from .db import ENV_URL, Store, default_db_path
-from .errors import StoreError
-from .queries import (
-    export_rows,
-    list_sessions,
-    load_frames,
-    load_reps,
-    load_warnings,
-    patient_names,
-)
-from .recorder import SessionRecorder, save_analysis
-from .records import RepRecord, SessionInfo, WarningRecord
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: where each public name lives. Imported on first use (PEP 562): `handcoach analyze`
+#: only needs StoreError to report errors, and SQLAlchemy with Alembic cost 0.5 s of its
+#: start-up.
+_WHERE = {
+    "BackgroundRecorder": "background", "FrameSeries": "codec", "ENV_URL": "db",
+    "Store": "db", "default_db_path": "db", "StoreError": "errors",
+    "export_rows": "queries", "list_sessions": "queries", "load_frames": "queries",
+    "load_reps": "queries", "load_warnings": "queries", "patient_names": "queries",
+    "SessionRecorder": "recorder", "save_analysis": "recorder", "RepRecord": "records",
+    "SessionInfo": "records", "WarningRecord": "records",
+}
 
 __all__ = [
-    "BackgroundRecorder", "ENV_URL", "FrameSeries", "RepRecord", "SessionInfo",
-    "SessionRecorder", "Store",
-    "StoreError", "WarningRecord", "default_db_path", "export_rows", "list_sessions",
-    "load_frames", "load_reps", "load_warnings", "patient_names", "save_analysis",
+    "ENV_URL", "BackgroundRecorder", "FrameSeries", "RepRecord", "SessionInfo",
+    "SessionRecorder", "Store", "StoreError", "WarningRecord", "default_db_path",
+    "export_rows", "list_sessions", "load_frames", "load_reps", "load_warnings",
+    "patient_names", "save_analysis",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'storage' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from .background import BackgroundRecorder
+    from .codec import FrameSeries
+    from .db import ENV_URL, Store, default_db_path
+    from .errors import StoreError
+    from .queries import (
+        export_rows,
+        list_sessions,
+        load_frames,
+        load_reps,
+        load_warnings,
+        patient_names,
+    )
+    from .recorder import SessionRecorder, save_analysis
+    from .records import RepRecord, SessionInfo, WarningRecord

@@ -309,12 +309,18 @@ def thumb_to_tips(world: np.ndarray, image: np.ndarray | None = None) -> np.ndar
     return d / max(px_per_m * scale, _EPS)
 
 
+_PALM_TRIANGLE = (np.array([WRIST, WRIST, _INDEX_MCP]), np.array([_INDEX_MCP, _LITTLE_MCP,
+                                                                    _LITTLE_MCP]))
+
+
 def _palm_px_per_m(image: np.ndarray, world: np.ndarray) -> float:
     """Image scale of the hand from the palm triangle (wrist, index and little MCPs),
     which rarely points at the camera as a whole."""
-    ref = ((WRIST, _INDEX_MCP), (WRIST, _LITTLE_MCP), (_INDEX_MCP, _LITTLE_MCP))
-    img_ref = sum(float(np.linalg.norm(image[a, :2] - image[b, :2])) for a, b in ref)
-    world_ref = sum(float(np.linalg.norm(world[a] - world[b])) for a, b in ref)
+    a, b = _PALM_TRIANGLE
+    d_img = image[a, :2] - image[b, :2]
+    d_world = world[a] - world[b]
+    img_ref = float(np.sqrt(_dot(d_img, d_img)).sum())
+    world_ref = float(np.sqrt(_dot(d_world, d_world)).sum())
     return img_ref / max(world_ref, _EPS)
 
 
