@@ -7,6 +7,7 @@ page is at. Nothing here draws; `summary_rows` gives the page its table.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from exercises.library import Exercise
 from exercises.norms import normal_flexion
-from storage import BackgroundRecorder, SessionInfo, Store
+from storage import BackgroundRecorder, SessionInfo, Store, StoreError, close_abandoned
 from vision.kinematics import total_active_motion
 from vision.landmarks import ANGLE_NAMES, FINGERS
 from vision.tracker import Model
@@ -56,6 +57,11 @@ class LiveSession:
                        video_name=None if source == "camera" else source, model=model,
                        pain_before=pain_before, prescribed_reps=exercise.dose.reps,
                        prescribed_sets=exercise.dose.sets)
+        if recorder.session_id is not None:
+            # Earlier sessions this patient left open (a closed tab, a crash) end here.
+            threading.Thread(target=_close_abandoned, args=(patient, store,
+                                                            recorder.session_id),
+                             name="handcoach-close-abandoned", daemon=True).start()
         coach = LiveCoach(exercise, recorder, side=side, model=model, done_today=done_today)
         return cls(exercise, patient, source, coach, recorder, pain_before)
 
@@ -107,6 +113,13 @@ class LiveSession:
         tam = total_active_motion(status.lo, status.hi)
         return {f: None if np.isnan(v) else round(float(v))
                 for f, v in zip(FINGERS, tam, strict=True)}
+
+
+def _close_abandoned(patient: str, store: Store, keep: int) -> None:
+    try:
+        close_abandoned(patient, store, keep=keep)
+    except StoreError:
+        pass  # the store is away: tried again when the next session starts
 
 
 def _shown(exercise: Exercise, finger: str, joint: str) -> bool:

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 #: only needs StoreError to report errors, and SQLAlchemy with Alembic cost 0.5 s of its
 #: start-up.
 _WHERE = {
-    "BackgroundRecorder": "background", "FrameSeries": "codec", "ENV_URL": "db",
+    "BackgroundRecorder": "background", "close_abandoned": "abandoned",
+    "FrameSeries": "codec", "ENV_URL": "db",
     "Store": "db", "default_db_path": "db", "StoreError": "errors",
     "export_rows": "queries", "list_sessions": "queries", "load_frames": "queries",
     "load_reps": "queries", "load_warnings": "queries", "patient_names": "queries",
@@ -33,7 +34,7 @@ __all__ = [
     "ENV_URL", "BackgroundRecorder", "FrameSeries", "RepRecord", "SessionInfo",
     "SessionRecorder", "Store", "StoreError", "WarningRecord", "default_db_path",
     "export_rows", "list_sessions", "load_frames", "load_reps", "load_warnings",
-    "patient_names", "save_analysis",
+    "close_abandoned", "patient_names", "save_analysis",
 ]
 
 
@@ -46,6 +47,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from .abandoned import close_abandoned
     from .background import BackgroundRecorder
     from .codec import FrameSeries
     from .db import ENV_URL, Store, default_db_path

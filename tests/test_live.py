@@ -19,7 +19,14 @@ from app.sounds import REP_TONE_HZ, tone
 from exercises.alerts import Code
 from exercises.library import LibraryError, get_exercise
 from exercises.program import DEFAULT_EXERCISES, load_program, parse_program
-from storage import BackgroundRecorder, Store, list_sessions, load_frames, load_reps
+from storage import (
+    BackgroundRecorder,
+    SessionRecorder,
+    Store,
+    list_sessions,
+    load_frames,
+    load_reps,
+)
 from vision.sources import VideoFileSource
 
 SAMPLE_FIST = ROOT / "sample_videos" / "fist.mp4"  # 3 reps, a right hand, palm side on
@@ -195,3 +202,25 @@ def test_program_errors_are_one_line(table, message):
     with pytest.raises(LibraryError, match=message) as err:
         parse_program(table, source="p.toml")
     assert "\n" not in str(err.value)
+
+
+def test_a_session_left_open_by_a_crash_is_closed_when_the_next_one_starts(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    crashed = SessionRecorder(store, flush_s=1.0)
+    old = crashed.start("Tab Closed", "fist", None)
+    for i in range(90):  # 3 s of frames, saved; then the tab is closed: no finish
+        crashed.add_frame(i / 30, np.full(14, 20.0))
+    crashed.flush()
+    live = LiveSession.begin(get_exercise("fist"), "Tab Closed", store, side=None,
+                             pain_before=None)
+    for _ in range(50):
+        if list_sessions("Tab Closed", store=store)[0].status != "open":
+            break
+        threading.Event().wait(0.1)
+    first, second = list_sessions("Tab Closed", store=store)
+    assert (first.id, first.status) == (old, "interrupted")
+    assert first.duration_s == pytest.approx(89 / 30) and first.frames == 90
+    assert (second.id, second.status) == (live.recorder.session_id, "open")
+    live.end(pain_after=None)
+    live.recorder.close()
+    store.close()
