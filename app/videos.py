@@ -6,6 +6,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import streamlit as st
+
 from vision.sources import SourceError, VideoFileSource
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
@@ -40,3 +42,27 @@ def keep_upload(name: str, data: bytes) -> Path:
     except SourceError as exc:
         raise SourceError(str(exc).replace(str(path), path.name)) from None
     return path
+
+
+def upload_field(label: str, refused: str) -> Path | None:
+    """A file uploader whose file is kept and checked once per upload.
+
+    Returns the kept video, or None (nothing uploaded, or a bad file: `refused`, with
+    {reason} in it, is shown as one error line). Every widget click reruns the page; the
+    same upload must keep the same path across reruns, or results computed from it (the
+    analyze page's, before "Save") would no longer match the file shown.
+    """
+    upload = st.file_uploader(label, type=UPLOAD_TYPES)
+    if upload is None:
+        return None
+    kept: dict[str, Path | str] = st.session_state.setdefault("kept_uploads", {})
+    if upload.file_id not in kept:
+        try:
+            kept[upload.file_id] = keep_upload(upload.name, upload.getvalue())
+        except SourceError as exc:
+            kept[upload.file_id] = str(exc)
+    got = kept[upload.file_id]
+    if isinstance(got, str):
+        st.error(refused.format(reason=got))
+        return None
+    return got

@@ -192,3 +192,22 @@ def test_database_lost_mid_session_the_patient_is_told_and_no_rep_is_lost(tmp_pa
     assert len(times) == session.frames and times[-1] - times[0] > 20
     assert np.max(np.diff(times)) < 2.0, "frames lost while the database was away"
     store.close()
+
+
+def test_an_uploaded_video_analysed_can_be_saved_as_a_session(tmp_path):
+    """Every click reruns the page: the upload must stay the same file, or the results
+    (and their Save button) vanish after Analyze."""
+    clip = tmp_path / "fist.mp4"  # named for its exercise: the page preselects it
+    ffmpeg("-i", str(SAMPLE_FIST), "-t", "16.0", "-an", "-c:v", "libx264", "-pix_fmt",
+           "yuv420p", str(clip))
+    with app_server(tmp_path) as app, chromium() as page:
+        page.goto(f"{app.url}/analyze")
+        page.get_by_text("Upload my own video", exact=True).click()
+        page.locator('input[type="file"]').set_input_files(str(clip))
+        page.get_by_text(clip.name).first.wait_for()
+        page.get_by_role("button", name="Analyze").click()
+        assert "Repetitions" in wait_for_text(page, REPS, "Repetitions", timeout_s=90)
+        page.get_by_role("button", name="Save for e2e patient").click()
+        page.get_by_text("Saved as session").wait_for(timeout=30_000)
+    (session,) = list_sessions("e2e patient", store=Store(app.db_url))
+    assert (session.source, session.video_name, session.reps) == ("video", "fist.mp4", 2)

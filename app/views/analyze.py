@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.patient import patient_name, program, store
-from app.videos import UPLOAD_TYPES, keep_upload, samples
+from app.videos import samples, upload_field
 from app.wording import PAIN_SCALE, dose_text, pain_label
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import load_library
@@ -31,12 +31,7 @@ clips = samples()
 choice = st.radio("Video", [UPLOAD, *clips], index=1 if clips else 0, horizontal=True)
 path: Path | None = None
 if choice == UPLOAD:
-    upload = st.file_uploader("Video file", type=UPLOAD_TYPES)
-    if upload is not None:
-        try:
-            path = keep_upload(upload.name, upload.getvalue())
-        except SourceError as exc:
-            st.error(f"This video cannot be read: {exc}. Nothing was saved.")
+    path = upload_field("Video file", "This video cannot be read: {reason}. Nothing was saved.")
 else:
     path = clips[choice]
     st.video(str(path))

@@ -21,10 +21,9 @@ from app.coach import CoachStatus, LiveCoach
 from app.live_session import DONE, RATING, RUNNING, LiveSession, previous_session
 from app.patient import patient_name, program, reps_today, saved_sessions, store
 from app.sounds import HOLD_TONE_HZ, REP_TONE_HZ, tone
-from app.videos import UPLOAD_TYPES, keep_upload, samples
+from app.videos import samples, upload_field
 from app.wording import PAIN_SCALE, dose_text, pain_label
 from exercises.alerts import Code
-from vision.sources import SourceError
 
 CAMERA = "My camera"
 UPLOAD = "A video file"
@@ -79,13 +78,8 @@ def _setup() -> None:
                            "live view.")
     path = None
     if source == UPLOAD:
-        upload = st.file_uploader("Your video", type=UPLOAD_TYPES)
-        if upload is not None:
-            try:
-                path = keep_upload(upload.name, upload.getvalue())
-            except SourceError as exc:
-                st.error(f"This video cannot be played: {exc}. Nothing was recorded; "
-                         "try another file or your camera.")
+        path = upload_field("Your video", "This video cannot be played: {reason}. Nothing "
+                                          "was recorded; try another file or your camera.")
     elif source != CAMERA:
         path = clips[source.removeprefix("Sample: ")]
     st.toggle("A short sound for each rep and hold", value=True, key="sound")
