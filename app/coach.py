@@ -23,6 +23,7 @@ from exercises.engine import EngineState, ExerciseEngine
 from exercises.library import Exercise
 from handcoach.pipeline import HandPipeline, TrackAhead, Tracked
 from storage.background import BackgroundRecorder
+from vision.kinematics import HandMeasures
 from vision.landmarks import N_ANGLES
 from vision.tracker import Model
 
@@ -110,6 +111,7 @@ class LiveCoach:
         self.engine = ExerciseEngine(self.exercise, prescribed_side=self.side,
                                      done_today=self.done_today)
         self._state = self.engine.state(0.0)
+        self._alerts: tuple[Alert, ...] = ()
         self._flexion: np.ndarray | None = None
         self._clock = _Clock()
         self._frames = 0
@@ -157,7 +159,7 @@ class LiveCoach:
             if self.mirror:
                 skeleton[:, 0] = view.shape[1] - skeleton[:, 0]
             draw_skeleton(view, skeleton)
-        self._status = self._snapshot(t, hand is not None, self._state)
+        self._status = self._snapshot(t, hand is not None)
         return view
 
     def _finish(self, got: Tracked) -> None:
@@ -178,6 +180,11 @@ class LiveCoach:
                                     None if result.hand is None else result.hand.world)
             for rep in new_reps:
                 self.recorder.add_rep(rep)
+        self._record(said)
+
+    def _record(self, said: list[Alert]) -> None:
+        """What the patient was just told, to the session record."""
+        if self.recorder is not None:
             for alert in said:
                 self.recorder.add_warning(alert)
 
@@ -186,7 +193,7 @@ class LiveCoach:
             self._finish(self._pending)
             self._pending = None
 
-    def _count(self, m: object, state: EngineState, new_reps: int) -> None:
+    def _count(self, m: HandMeasures | None, state: EngineState, new_reps: int) -> None:
         self._frames += 1
         if m is not None:
             self._with_hand += 1
@@ -210,11 +217,8 @@ class LiveCoach:
             self._ended = True
             self._drain()
             t = max(self._clock.session_t, 0.0)
-            said = self.engine.finish(t)
-            if self.recorder is not None:
-                for alert in said:
-                    self.recorder.add_warning(alert)
-            self._status = self._snapshot(t, False, self._state)
+            self._record(self.engine.finish(t))
+            self._status = self._snapshot(t, False)
 
     # -- the page's side ---------------------------------------------------------------
     def status(self) -> CoachStatus:
@@ -229,11 +233,9 @@ class LiveCoach:
         with self._busy:
             t = max(self._clock.session_t, 0.0)
             said = self.engine.rate_pain(t, rating)
-            if self.recorder is not None:
-                for alert in said:
-                    self.recorder.add_warning(alert)
+            self._record(said)
             self._state = self.engine.state(t)
-            self._status = self._snapshot(t, self._status.hand_in_view, self._state)
+            self._status = self._snapshot(t, self._status.hand_in_view)
         return said
 
     def close(self) -> None:
@@ -245,12 +247,15 @@ class LiveCoach:
             self._ahead.close()
             self.pipeline.close()
 
-    def _snapshot(self, t: float, hand: bool, state: EngineState | None = None
-                  ) -> CoachStatus:
+    def _snapshot(self, t: float, hand: bool) -> CoachStatus:
+        """The page's view, with the engine's state as of the last finished frame. The
+        alerts tuple is rebuilt only when one was added (it grows over a session)."""
+        if len(self._alerts) != len(self.engine.alerts):
+            self._alerts = tuple(self.engine.alerts)
         return CoachStatus(
             t=t, frames=self._frames, frames_with_hand=self._with_hand,
-            state=state if state is not None else self.engine.state(t), hand_in_view=hand,
-            alerts=tuple(self.engine.alerts), rep_cues=self._rep_cues,
+            state=self._state, hand_in_view=hand,
+            alerts=self._alerts, rep_cues=self._rep_cues,
             hold_cues=self._hold_cues, lo=self._lo.copy(), hi=self._hi.copy(),
             stream_ended=self._ended,
             save_problem=self.recorder.problem if self.recorder is not None else None)

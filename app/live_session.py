@@ -8,16 +8,15 @@ page is at. Nothing here draws; `summary_rows` gives the page its table.
 from __future__ import annotations
 
 import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from exercises.library import Exercise
 from exercises.norms import normal_flexion
 from storage import BackgroundRecorder, SessionInfo, Store, StoreError, close_abandoned
-from vision.kinematics import total_active_motion
-from vision.landmarks import ANGLE_NAMES, FINGERS
+from storage.recorder import tam_json
+from vision.landmarks import ANGLE_NAMES
 from vision.tracker import Model
 
 from .coach import CoachStatus, LiveCoach
@@ -37,7 +36,6 @@ class LiveSession:
     coach: LiveCoach
     recorder: BackgroundRecorder
     pain_before: int | None
-    started: float = field(default_factory=time.monotonic)
     stage: str = RUNNING
     pain_after: int | None = None
     saved: bool | None = None
@@ -108,11 +106,9 @@ class LiveSession:
         return rows
 
     def tam_today(self) -> dict[str, float | None]:
-        """Total active motion per finger over this session, degrees."""
+        """Total active motion per finger over this session, degrees (as it is stored)."""
         status = self.final or self.coach.status()
-        tam = total_active_motion(status.lo, status.hi)
-        return {f: None if np.isnan(v) else round(float(v))
-                for f, v in zip(FINGERS, tam, strict=True)}
+        return tam_json(status.lo, status.hi)
 
 
 def _close_abandoned(patient: str, store: Store, keep: int) -> None:

@@ -79,9 +79,6 @@ class BackgroundRecorder:
     def add_warning(self, alert: Alert) -> None:
         self._call(self.recorder.add_warning, alert)
 
-    def set_pain(self, **ratings: int | None) -> None:
-        self._call(self.recorder.set_pain, **ratings)
-
     def finish(self, status: str = "complete", timeout_s: float = 15.0, **kwargs: Any) -> bool:
         """Close the session and wait (at most `timeout_s`) for it to be written.
 

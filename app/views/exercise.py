@@ -19,6 +19,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from app.coach import CoachStatus, LiveCoach
 from app.live_session import DONE, RATING, RUNNING, LiveSession, previous_session
+from app.overlay import STOP_CODES
 from app.patient import patient_name, program, reps_today, saved_sessions, store
 from app.sounds import HOLD_TONE_HZ, REP_TONE_HZ, tone
 from app.videos import samples, upload_field
@@ -33,14 +34,12 @@ UPLOAD = "A video file"
 RTC_CONFIGURATION = {"iceServers": []}
 #: how often the counter beside the video is refreshed, seconds.
 REFRESH_S = 0.3
-STOP_CODES = {Code.PAIN_STOP, Code.TOO_MANY_REPS}
 #: how long a message stays beside the video, seconds of session time (all of them are
 #: in the summary afterwards).
 SHOW_ALERTS_S = 8.0
 
 name = patient_name()
 plan = program()
-sessions = saved_sessions(name)
 live: LiveSession | None = st.session_state.get("live")
 
 
@@ -54,7 +53,7 @@ def _setup() -> None:
     st.write(f"**How:** {ex.instructions}")
     st.caption(f"{ex.purpose} {ex.benefit}")
     st.write(f"**Your dose:** {dose_text(ex.dose)}. Your therapist's prescription comes first.")
-    done = reps_today(sessions, ex.id)
+    done = reps_today(saved_sessions(name), ex.id)
     if done >= ex.dose.max_reps_per_day:
         st.warning(f"You have already done {done} reps of this today, the most for one day. "
                    "Rest your hand until tomorrow; HandCoach will warn you about extra reps.")
@@ -229,13 +228,14 @@ def _done(live: LiveSession) -> None:
     before = "-" if live.pain_before is None else live.pain_before
     after = "-" if live.pain_after is None else live.pain_after
     cols[2].metric("Pain before / after", f"{before} / {after}")
-    previous = previous_session(sessions, live.exercise.id, live.recorder.session_id)
+    previous = previous_session(saved_sessions(name), live.exercise.id,
+                                live.recorder.session_id)
     st.subheader("How far your joints bent")
     st.dataframe(pd.DataFrame(live.summary_rows(previous)), hide_index=True)
     tam = live.tam_today()
     if any(v is not None for v in tam.values()):
         st.write("Total active motion: " + ", ".join(
-            f"{f} {v}°" for f, v in tam.items() if v is not None) + " (normal about 260°)")
+            f"{f} {v:.0f}°" for f, v in tam.items() if v is not None) + " (normal about 260°)")
     if s.alerts:
         st.subheader("What HandCoach told you")
         for alert in s.alerts:
