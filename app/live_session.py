@@ -44,7 +44,8 @@ class LiveSession:
     @classmethod
     def begin(cls, exercise: Exercise, patient: str, store: Store, *, side: str | None,
               pain_before: int | None, source: str = "camera", done_today: int = 0,
-              model: Model = "lite", flush_s: float = 2.0) -> LiveSession:
+              model: Model = "lite", flush_s: float = 2.0,
+              prescription_id: int | None = None) -> LiveSession:
         """Open the session in the store (saved at once, before the first frame).
 
         A store that cannot be written does not stop the exercise: `problem` says so and
@@ -54,7 +55,7 @@ class LiveSession:
         recorder.start(patient, exercise.id, side, "live" if source == "camera" else "video",
                        video_name=None if source == "camera" else source, model=model,
                        pain_before=pain_before, prescribed_reps=exercise.dose.reps,
-                       prescribed_sets=exercise.dose.sets)
+                       prescribed_sets=exercise.dose.sets, prescription_id=prescription_id)
         if recorder.session_id is not None:
             # Earlier sessions this patient left open (a closed tab, a crash) end here.
             threading.Thread(target=_close_abandoned, args=(patient, store,

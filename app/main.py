@@ -1,4 +1,9 @@
-"""HandCoach's Streamlit entry point (`handcoach app`): the page list and shared layout."""
+"""HandCoach's Streamlit entry point (`handcoach app`): who is here, and their pages.
+
+Without accounts (a fresh install) the patient's pages run for one person. With accounts,
+nobody gets past the sign-in page without one, and each role gets only its own pages:
+a page that is not in the navigation cannot be opened by its URL either.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,37 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from app.auth import accounts_on, sidebar_account, signed_in  # noqa: E402
+
 st.set_page_config(page_title="HandCoach", page_icon="🖐", layout="wide")
 
-pages = [
-    st.Page("views/today.py", title="Today", icon="📋", default=True),
-    st.Page("views/exercise.py", title="Exercise", icon="🖐"),
-    st.Page("views/analyze.py", title="Analyze a recording", icon="🎞"),
-    st.Page("views/progress.py", title="My progress", icon="📈"),
-    st.Page("views/learn.py", title="Learn the exercises", icon="📖"),
-]
+
+def patient_pages() -> list[st.Page]:
+    return [
+        st.Page("views/today.py", title="Today", icon="📋", default=True),
+        st.Page("views/exercise.py", title="Exercise", icon="🖐"),
+        st.Page("views/analyze.py", title="Analyze a recording", icon="🎞"),
+        st.Page("views/progress.py", title="My progress", icon="📈"),
+        st.Page("views/learn.py", title="Learn the exercises", icon="📖"),
+    ]
+
+
+def therapist_pages() -> list[st.Page]:
+    return [
+        st.Page("views/patients.py", title="Patients", icon="👥", default=True),
+        st.Page("views/review.py", title="Review", icon="📈"),
+        st.Page("views/prescribe.py", title="Prescribe", icon="📝"),
+        st.Page("views/learn.py", title="Exercise library", icon="📖"),
+    ]
+
+
+if not accounts_on():
+    pages = patient_pages()
+else:
+    who = signed_in()
+    if who is None:
+        pages = [st.Page("views/sign_in.py", title="Sign in", icon="🔑", default=True)]
+    else:
+        sidebar_account(who)
+        pages = patient_pages() if who.role == "patient" else therapist_pages()
 st.navigation(pages).run()

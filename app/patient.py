@@ -1,4 +1,10 @@
-"""Who is exercising, their program, and what they have saved: shared by every page."""
+"""Who is exercising, their program, and what they have saved: shared by every page.
+
+Signed in (accounts on), all three come from the patient's own record through
+storage.Access: their name, their therapist's current prescription, their sessions.
+Without accounts (one person's install), the name is a sidebar field and the program a
+file, as before accounts existed.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,18 @@ from datetime import datetime
 
 import streamlit as st
 
+from app.auth import current
+from app.store import store
 from exercises.library import LibraryError
 from exercises.program import Program, load_program, parse_program
-from storage import SessionInfo, Store, StoreError, list_sessions
+from storage import Access, NotVisible, SessionInfo, StoreError, list_sessions, program_of
 
 ENV_PATIENT = "HANDCOACH_PATIENT"
 
 
-@st.cache_resource(show_spinner=False)
-def _store(url: str | None) -> Store:
-    return Store(url)
-
-
-def store() -> Store:
-    """The results store (HANDCOACH_DB_URL, else the user's SQLite file). Opening it does
-    no I/O, so a page shows even when the database is away."""
-    return _store(os.environ.get("HANDCOACH_DB_URL") or None)
+def _signed_in_patient() -> Access | None:
+    who = current()
+    return Access(store(), who) if who is not None and who.role == "patient" else None
 
 
 def _default_name() -> str:
@@ -37,7 +39,11 @@ def _default_name() -> str:
 
 
 def patient_name() -> str:
-    """The patient's name, asked once in the sidebar and kept for the browser session."""
+    """The patient's name: their record's when signed in, else asked once in the sidebar
+    and kept for the browser session."""
+    acc = _signed_in_patient()
+    if acc is not None:
+        return _record_name(acc)
     if "patient" not in st.session_state:
         st.session_state.patient = _default_name()
     name = st.sidebar.text_input("Your name", key="patient",
@@ -45,8 +51,41 @@ def patient_name() -> str:
     return name.strip() or _default_name()
 
 
+def _record_name(acc: Access) -> str:
+    key = f"record-name-{acc.principal.user_id}"
+    if key not in st.session_state:
+        try:
+            st.session_state[key] = acc.patient(acc.principal.patient_id or 0).name
+        except (StoreError, NotVisible):
+            return acc.principal.name
+    return st.session_state[key]
+
+
+def _prescribed(acc: Access) -> Program:
+    """The therapist's current prescription; with one per hand, the patient picks the hand
+    in the sidebar. None prescribed yet: the default program, and a line saying so."""
+    try:
+        current = acc.current(acc.principal.patient_id or 0)
+    except (StoreError, NotVisible) as exc:
+        st.sidebar.warning(f"Your program cannot be read just now: {exc}")
+        current = {}
+    if not current:
+        st.sidebar.info("Your therapist has not set your exercises yet; these are the usual "
+                        "ones.")
+        return parse_program({}, source="default")
+    hands = sorted(current)
+    hand = hands[0]
+    if len(hands) > 1:
+        hand = st.sidebar.radio("Which hand today?", hands, key="prescribed-hand",
+                                format_func=lambda h: f"{h.capitalize()} hand")
+    return program_of(current[hand])
+
+
 def program() -> Program:
     """The prescribed program; a broken program file is said once and the default used."""
+    acc = _signed_in_patient()
+    if acc is not None:
+        return _prescribed(acc)
     try:
         return load_program()
     except LibraryError as exc:
@@ -57,7 +96,10 @@ def program() -> Program:
 def saved_sessions(patient: str) -> list[SessionInfo] | None:
     """The patient's saved sessions, oldest first; None (and a one-line message) when the
     store cannot be read. A name never saved has none."""
+    acc = _signed_in_patient()
     try:
+        if acc is not None:
+            return acc.sessions(acc.principal.patient_id)
         return list_sessions(patient, store=store())
     except StoreError as exc:
         if str(exc).startswith("no patient named"):

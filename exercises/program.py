@@ -1,8 +1,9 @@
 """A patient's home exercise program: which exercises, for which hand, at what dose.
 
-Until the therapist's side writes programs to the results store, a program is a TOML file
-(HANDCOACH_PROGRAM, else `program.toml` in the user's data folder) with the library's
-override shape plus a `[program]` table:
+A signed-in patient's program is their therapist's current prescription (kept in the
+results store, storage/prescriptions.py, in this same shape). Without accounts, a program
+is a TOML file (HANDCOACH_PROGRAM, else `program.toml` in the user's data folder) with
+the library's override shape plus a `[program]` table:
 
     [program]
     exercises = ["tendon_glides", "fist"]      # in the order the patient does them
@@ -47,6 +48,10 @@ class Program:
     note: str | None = None
     source: str = "default"
     overrides: Mapping[str, Any] = field(default_factory=dict)
+    #: the stored prescription version this program is (None: a file or the default).
+    prescription_id: int | None = None
+    #: flexion the therapist wants reached, {finger: {joint: deg}}.
+    rom_targets: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def get(self, exercise_id: str) -> Exercise:
         for ex in self.exercises:

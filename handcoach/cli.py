@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exercises.catalog import EXERCISE_IDS
+from handcoach.users_command import add_arguments as users_arguments
 
 if TYPE_CHECKING:
     from handcoach.analysis import AnalysisResult
@@ -63,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=("csv", "json"), default="csv",
                     help="csv (default; a spreadsheet opens it) or json (a list of objects "
                          "with the same keys)")
+
+    users_arguments(sub)
 
     rd = sub.add_parser("render", help="render a synthetic hand doing an exercise")
     rd.add_argument("exercise", choices=EXERCISE_IDS, metavar="EXERCISE")
@@ -148,6 +151,12 @@ def _sessions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _users(args: argparse.Namespace) -> int:
+    from handcoach.users_command import run
+
+    return run(args)
+
+
 def _render(args: argparse.Namespace) -> int:
     from synthetic.render import render_exercise
 
@@ -184,6 +193,7 @@ def _silence_native_stderr() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from accounts.errors import AccountError
     from storage.errors import StoreError
     from vision.sources import SourceError
 
@@ -198,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "app" and os.environ.get("HANDCOACH_NATIVE_LOGS") != "1":
             _silence_native_stderr()
         return {"analyze": _analyze, "render": _render, "app": _app,
-                "sessions": _sessions}[args.command](args)
-    except (UsageError, SourceError, StoreError, ValueError, OSError) as exc:
+                "sessions": _sessions, "users": _users}[args.command](args)
+    except (UsageError, SourceError, StoreError, AccountError, ValueError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -2,7 +2,8 @@
 # Sets up a fresh machine for HandCoach: system packages (Debian/Ubuntu), a virtual
 # environment in .venv, and the project with its test tools. Safe to run again: it only
 # reinstalls when pyproject.toml changed. With --test (./test.sh), also Debian's chromium,
-# the real browser the end-to-end tests drive (Playwright never downloads one here).
+# the real browser the end-to-end tests drive (Playwright never downloads one here), and
+# poppler-utils, which the report tests read PDFs with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +14,10 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
   || need+=(libgl1)
 [ -e /usr/lib/x86_64-linux-gnu/libglib-2.0.so.0 ] \
   || [ -e /usr/lib/aarch64-linux-gnu/libglib-2.0.so.0 ] || need+=(libglib2.0-0)
-if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
-  need+=(chromium)
+if [ "${1:-}" = "--test" ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  # The PDF report tests render it (pdftoppm) and read its text back (pdftotext).
+  command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need[*]}"

@@ -10,6 +10,8 @@ Landmarks and angles are stored, never video.
   callback never waits for the database.
 - `save_analysis`: store an analysed video (`handcoach analyze --save`).
 - `list_sessions`, `export_rows`, `load_reps`, `load_warnings`, `load_frames`: read back.
+- `Access`: the same reads, and prescriptions, for one signed-in user (accounts/), each
+  query scoped to what that user may see.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 #: only needs StoreError to report errors, and SQLAlchemy with Alembic cost 0.5 s of its
 #: start-up.
 _WHERE = {
+    "Access": "access", "NotVisible": "access", "PatientInfo": "access",
+    "PrescriptionInfo": "records", "program_of": "prescriptions",
     "BackgroundRecorder": "background", "close_abandoned": "abandoned",
     "FrameSeries": "codec", "ENV_URL": "db",
     "Store": "db", "default_db_path": "db", "StoreError": "errors",
@@ -31,7 +35,8 @@ _WHERE = {
 }
 
 __all__ = [
-    "ENV_URL", "BackgroundRecorder", "FrameSeries", "RepRecord", "SessionInfo",
+    "Access", "NotVisible", "PatientInfo", "PrescriptionInfo", "program_of", "ENV_URL",
+    "BackgroundRecorder", "FrameSeries", "RepRecord", "SessionInfo",
     "SessionRecorder", "Store", "StoreError", "WarningRecord", "default_db_path",
     "export_rows", "list_sessions", "load_frames", "load_reps", "load_warnings",
     "close_abandoned", "patient_names", "save_analysis",
@@ -48,10 +53,12 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from .abandoned import close_abandoned
+    from .access import Access, NotVisible, PatientInfo
     from .background import BackgroundRecorder
     from .codec import FrameSeries
     from .db import ENV_URL, Store, default_db_path
     from .errors import StoreError
+    from .prescriptions import program_of
     from .queries import (
         export_rows,
         list_sessions,
@@ -61,4 +68,4 @@ if TYPE_CHECKING:
         patient_names,
     )
     from .recorder import SessionRecorder, save_analysis
-    from .records import RepRecord, SessionInfo, WarningRecord
+    from .records import PrescriptionInfo, RepRecord, SessionInfo, WarningRecord

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -41,6 +42,7 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 STATUSES = ("open", "complete", "interrupted")
 SOURCES = ("live", "video")
 SIDES = ("left", "right")
+ROLES = ("admin", "therapist", "patient")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -88,8 +90,91 @@ class Patient(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: the therapist who sees this patient (users.id); NULL: only an administrator does.
+    therapist_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True)
 
     sessions: Mapped[list[ExerciseSession]] = relationship(back_populates="patient")
+
+
+class User(Base):
+    """An account. A patient account is tied to one `patients` row (patient_id); a
+    therapist's patients point back at it (patients.therapist_id). Only an argon2 hash of
+    the password is kept."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'therapist', 'patient')", name="role"),
+        CheckConstraint("role != 'patient' OR patient_id IS NOT NULL", name="patient_link"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    patient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginSession(Base):
+    """A signed-in browser. Only the SHA-256 of its token is kept, so a copy of the
+    database does not let anyone sign in."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginAttempt(Base):
+    """A failed sign-in, for rate limiting (the name as typed, lowercased; never the
+    password)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Prescription(Base):
+    """One version of a patient's program for one hand; a change is a new row (version
+    + 1) with who and when, never an update. The newest version is the one in force.
+
+    exercises: ids in order; doses: {id: {reps, sets, hold_s, rest_s, sessions_per_day,
+    max_reps_per_day}} (every value, not only the changed ones); rom_targets: {finger:
+    {joint: deg}}.
+    """
+
+    __tablename__ = "prescriptions"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "hand", "version"),
+        CheckConstraint("hand IN ('left', 'right')", name="hand"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    hand: Mapped[str] = mapped_column(String(5))
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    #: the author's name as it was (kept if the account is removed).
+    created_by: Mapped[str] = mapped_column(String(200))
+    exercises: Mapped[list[Any]]
+    doses: Mapped[dict[str, Any]]
+    rom_targets: Mapped[dict[str, Any]]
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class ExerciseSession(Base):
@@ -137,6 +222,9 @@ class ExerciseSession(Base):
     rom: Mapped[dict[str, Any] | None]
     tam: Mapped[dict[str, Any] | None]
     note: Mapped[str | None] = mapped_column(Text)
+    #: the prescription version the patient was following (NULL: none, or personal use).
+    prescription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prescriptions.id", ondelete="SET NULL"))
 
     patient: Mapped[Patient] = relationship(back_populates="sessions")
 

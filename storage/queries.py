@@ -7,8 +7,9 @@ user's SQLite file) and returns plain dataclasses and dicts, never ORM rows.
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from . import codec
 from .db import Store
@@ -35,28 +36,28 @@ def patient_names(store: Store | None = None) -> list[str]:
         raise _read_error(store, exc) from exc
 
 
-def list_sessions(patient: str | None = None, store: Store | None = None
-                  ) -> list[SessionInfo]:
-    """Saved sessions, oldest first (all patients, or one). Raises StoreError when the
-    store cannot be read, and for a patient name that has never been saved (a typo
-    must not look like a patient without sessions)."""
-    store = _store(store)
+def session_query() -> Select:
+    """Sessions with their patient's name and warning count, oldest first; callers add
+    their WHERE (a patient, or the signed-in user's scope: storage/access.py)."""
     warnings = (select(func.count(WarningRow.id))
                 .where(WarningRow.session_id == ExerciseSession.id)
                 .correlate(ExerciseSession).scalar_subquery())
-    query = (select(ExerciseSession, Patient.name, warnings)
-             .join(Patient, Patient.id == ExerciseSession.patient_id)
-             .order_by(ExerciseSession.started_at, ExerciseSession.id))
-    try:
-        with store.transaction() as s:
-            if patient is not None:
-                name = patient.strip()
-                if s.scalar(select(Patient.id).where(Patient.name == name)) is None:
-                    raise StoreError(f"no patient named {name!r} in {store.where}")
-                query = query.where(Patient.name == name)
-            rows = s.execute(query).all()
-    except SQLAlchemyError as exc:
-        raise _read_error(store, exc) from exc
+    return (select(ExerciseSession, Patient.name, warnings)
+            .join(Patient, Patient.id == ExerciseSession.patient_id)
+            .order_by(ExerciseSession.started_at, ExerciseSession.id))
+
+
+def session_infos(s: Session, query: Select) -> list[SessionInfo]:
+    """Run a session_query() and return SessionInfo, warning counts per code included."""
+    rows = s.execute(query).all()
+    codes: dict[int, dict[str, int]] = {}
+    ids = [row.id for row, _, _ in rows]
+    for start in range(0, len(ids), 500):   # bounded IN lists
+        for sid, code, n in s.execute(
+                select(WarningRow.session_id, WarningRow.code, func.count(WarningRow.id))
+                .where(WarningRow.session_id.in_(ids[start:start + 500]))
+                .group_by(WarningRow.session_id, WarningRow.code)):
+            codes.setdefault(sid, {})[code] = int(n)
     return [SessionInfo(
         id=row.id, patient=who, exercise=row.exercise, hand_side=row.hand_side,
         source=row.source, video_name=row.video_name, model=row.model,
@@ -65,7 +66,27 @@ def list_sessions(patient: str | None = None, store: Store | None = None
         prescribed_reps=row.prescribed_reps, prescribed_sets=row.prescribed_sets,
         warnings=int(n_warnings), pain_before=row.pain_before, pain_after=row.pain_after,
         frames=row.frames, frames_with_hand=row.frames_with_hand, rom=row.rom, tam=row.tam,
-        note=row.note) for row, who, n_warnings in rows]
+        note=row.note, warning_codes=codes.get(row.id, {}),
+        prescription_id=row.prescription_id) for row, who, n_warnings in rows]
+
+
+def list_sessions(patient: str | None = None, store: Store | None = None
+                  ) -> list[SessionInfo]:
+    """Saved sessions, oldest first (all patients, or one). Raises StoreError when the
+    store cannot be read, and for a patient name that has never been saved (a typo
+    must not look like a patient without sessions)."""
+    store = _store(store)
+    query = session_query()
+    try:
+        with store.transaction() as s:
+            if patient is not None:
+                name = patient.strip()
+                if s.scalar(select(Patient.id).where(Patient.name == name)) is None:
+                    raise StoreError(f"no patient named {name!r} in {store.where}")
+                query = query.where(Patient.name == name)
+            return session_infos(s, query)
+    except SQLAlchemyError as exc:
+        raise _read_error(store, exc) from exc
 
 
 def export_rows(patient: str | None = None, store: Store | None = None

@@ -167,7 +167,8 @@ class SessionRecorder:
               *, video_name: str | Path | None = None, model: str | None = None,
               pain_before: int | None = None, prescribed_reps: int | None = None,
               prescribed_sets: int | None = None, fps: float | None = None,
-              started_at: datetime | None = None) -> int | None:
+              started_at: datetime | None = None,
+              prescription_id: int | None = None) -> int | None:
         """Begin the session and commit its row (status "open").
 
         Returns the session id, or None when the store cannot be written yet: `problem`
@@ -198,6 +199,7 @@ class SessionRecorder:
                 "status": "open", "pain_before": _pain(pain_before, "before"),
                 "pain_after": None, "prescribed_reps": prescribed_reps,
                 "prescribed_sets": prescribed_sets, "fps": fps,
+                "prescription_id": prescription_id,
                 "ended_at": None, "duration_s": None, "note": None,
             }
             self._dirty = True
@@ -410,8 +412,8 @@ def _rep_from_summary(d: dict[str, Any], times: np.ndarray, angles: np.ndarray
 def save_analysis(result: AnalysisResult, patient: str, store: Store | None = None,
                   pain_before: int | None = None, pain_after: int | None = None, *,
                   side: str | None = None, prescribed_reps: int | None = None,
-                  prescribed_sets: int | None = None, started_at: datetime | None = None
-                  ) -> int:
+                  prescribed_sets: int | None = None, started_at: datetime | None = None,
+                  prescription_id: int | None = None) -> int:
     """Store an analysed video as a session of `patient`: the rows the app would write.
 
     All or nothing, in one transaction; raises StoreError (one line) when it cannot be
@@ -426,7 +428,8 @@ def save_analysis(result: AnalysisResult, patient: str, store: Store | None = No
     rec._hold = True
     rec.start(patient, result.exercise, side, "video", video_name=result.video,
               model=result.model, pain_before=pain_before, prescribed_reps=prescribed_reps,
-              prescribed_sets=prescribed_sets, fps=result.fps, started_at=started_at)
+              prescribed_sets=prescribed_sets, fps=result.fps, started_at=started_at,
+              prescription_id=prescription_id)
     times = np.asarray(result.times, dtype=np.float64)
     angles = np.asarray(result.angles, dtype=np.float64).reshape(-1, N_ANGLES)
     for t, a in zip(times, angles, strict=True):

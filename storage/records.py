@@ -115,6 +115,9 @@ class SessionInfo:
     rom: dict[str, Any] | None
     tam: dict[str, Any] | None
     note: str | None = None
+    #: how many times each warning code was said ({code: count}; sums to `warnings`).
+    warning_codes: dict[str, int] = field(default_factory=dict)
+    prescription_id: int | None = None
 
     def export_row(self) -> dict[str, object]:
         """Flat columns for CSV and JSON: one value per joint, times as ISO 8601 UTC."""
@@ -135,3 +138,41 @@ class SessionInfo:
         for finger in FINGERS:
             row[f"tam_{finger}"] = tam.get(finger)
         return row
+
+
+@dataclass(frozen=True)
+class PrescriptionInfo:
+    """One version of a patient's prescription for one hand, as the therapist saved it.
+
+    Self-contained on purpose: `doses` holds every dose value of every exercise (not only
+    what differs from the library), so a later change to exercises/definitions.toml never
+    changes what a patient was prescribed in the past.
+
+    exercises: ids in the order the patient does them; doses: {id: {"reps", "sets",
+    "hold_s", "rest_s", "sessions_per_day", "max_reps_per_day"}}; rom_targets: {finger:
+    {joint: deg}} (flexion to reach, degrees; only the joints the therapist set).
+    """
+
+    id: int
+    patient_id: int
+    patient: str
+    hand: str
+    version: int
+    created_at: datetime
+    created_by: str
+    exercises: tuple[str, ...]
+    doses: dict[str, dict[str, float]]
+    rom_targets: dict[str, dict[str, float]]
+    note: str | None = None
+
+    def program_table(self) -> dict[str, Any]:
+        """The program in exercises/program.py's table shape (parse_program reads it)."""
+        return {"program": {"exercises": list(self.exercises), "hand": self.hand,
+                            **({"note": self.note} if self.note else {})},
+                "exercises": {ex: {"dose": dict(self.doses[ex])} for ex in self.exercises}}
+
+    def sessions_per_day(self, exercise: str) -> int:
+        return int(self.doses[exercise]["sessions_per_day"])
+
+    def max_reps_per_day(self, exercise: str) -> int:
+        return int(self.doses[exercise]["max_reps_per_day"])

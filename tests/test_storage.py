@@ -51,7 +51,8 @@ from synthetic.sequences import landmark_sequence
 from vision.kinematics import flexion_angles, measure
 from vision.landmarks import ANGLE_NAMES, N_ANGLES
 
-TABLES = {"patients", "sessions", "reps", "warnings", "frames", "alembic_version"}
+TABLES = {"patients", "sessions", "reps", "warnings", "frames", "users", "login_sessions",
+          "login_attempts", "prescriptions", "alembic_version"}
 DISK_FULL_MESSAGE = ("Could not save: the disk is full. Your reps so far are kept; "
                      "free some space.")
 

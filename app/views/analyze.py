@@ -118,7 +118,8 @@ if result is not None and path is not None and Path(result.video) == path \
                         result, name, store(), pain_before=int(before),
                         pain_after=int(after), side=plan.hand,
                         prescribed_reps=dose.reps if dose else None,
-                        prescribed_sets=dose.sets if dose else None)
+                        prescribed_sets=dose.sets if dose else None,
+                        prescription_id=plan.prescription_id)
                     st.rerun()
                 except StoreError as exc:
                     st.error(f"Not saved: {exc}. The results are still shown here; try "

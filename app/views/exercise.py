@@ -87,7 +87,8 @@ def _setup() -> None:
     if st.button("Start session", type="primary", disabled=not ready):
         st.session_state.live = LiveSession.begin(
             ex, name, store(), side=side, pain_before=pain,
-            source="camera" if path is None else path.name, done_today=done)
+            source="camera" if path is None else path.name, done_today=done,
+            prescription_id=plan.prescription_id)
         st.session_state.live_video = path
         st.session_state.heard = (0, 0)
         st.session_state.cue = None
