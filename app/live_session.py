@@ -8,6 +8,7 @@ page is at. Nothing here draws; `summary_rows` gives the page its table.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,8 +88,11 @@ class LiveSession:
         self.stage = DONE
         return self.saved
 
-    def summary_rows(self, previous: SessionInfo | None) -> list[dict[str, object]]:
-        """Per joint of the exercise: most bend today, last time, and the normal (AAOS)."""
+    def summary_rows(self, previous: SessionInfo | None,
+                     targets: Mapping[str, Mapping[str, float]] | None = None
+                     ) -> list[dict[str, object]]:
+        """Per joint of the exercise: most bend today, last time, the therapist's target
+        (when set) and the normal (AAOS)."""
         status = self.final or self.coach.status()
         normal = normal_flexion()
         rom = (previous.rom or {}) if previous is not None else {}
@@ -102,6 +106,8 @@ class LiveSession:
                 "joint": joint_label(finger, joint),
                 "most bend today (deg)": None if np.isnan(today) else round(float(today)),
                 "last time (deg)": None if last is None else round(float(last)),
+                **({"your target (deg)": (targets.get(finger) or {}).get(joint)}
+                   if targets else {}),
                 "normal (deg)": round(float(normal[i])),
             })
         return rows

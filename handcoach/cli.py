@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exercises.catalog import EXERCISE_IDS
+from handcoach.report_command import add_report_arguments
 from handcoach.users_command import add_arguments as users_arguments
 
 if TYPE_CHECKING:
@@ -64,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=("csv", "json"), default="csv",
                     help="csv (default; a spreadsheet opens it) or json (a list of objects "
                          "with the same keys)")
+    ex.add_argument("--reps", action="store_true",
+                    help="one row per rep instead: its time, positions, holds, flags and "
+                         "peak and lowest flexion per joint")
+    add_report_arguments(sub)
 
     users_arguments(sub)
 
@@ -136,6 +141,11 @@ def _save(result: AnalysisResult, args: argparse.Namespace, store: Store
 def _sessions(args: argparse.Namespace) -> int:
     import csv
 
+    if args.reps:
+        from handcoach.report_command import print_rep_export
+
+        return print_rep_export(args.patient, args.format)
+
     from storage import export_rows
 
     rows = export_rows(args.patient)
@@ -149,6 +159,12 @@ def _sessions(args: argparse.Namespace) -> int:
     writer.writeheader()
     writer.writerows(rows)
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from handcoach.report_command import run_report
+
+    return run_report(args)
 
 
 def _users(args: argparse.Namespace) -> int:
@@ -208,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "app" and os.environ.get("HANDCOACH_NATIVE_LOGS") != "1":
             _silence_native_stderr()
         return {"analyze": _analyze, "render": _render, "app": _app,
-                "sessions": _sessions, "users": _users}[args.command](args)
+                "sessions": _sessions, "users": _users, "report": _report}[args.command](args)
     except (UsageError, SourceError, StoreError, AccountError, ValueError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"error: {message}", file=sys.stderr)

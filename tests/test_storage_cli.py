@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shutil
+import subprocess
 
 import pytest
 from conftest import ROOT, handcoach
@@ -83,3 +86,38 @@ def test_export_errors_are_one_line(db, tmp_path, monkeypatch):
     # An unreachable store fails before the (long) analysis, not after it.
     one_error_line(handcoach("analyze", str(SAMPLE), "--save", "--patient", "Ann"),
                    "cannot be reached")
+
+
+def test_rep_export_and_report_of_a_saved_video(db, tmp_path):
+    saved = handcoach("analyze", str(SAMPLE), "--exercise", "fist", "--hand", "right",
+                      "--save", "--patient", "Ann Example", "--json")
+    assert saved.returncode == 0, saved.stderr
+    result = json.loads(saved.stdout)
+    reps = handcoach("sessions", "export", "--reps", "--patient", "Ann Example")
+    assert reps.returncode == 0, reps.stderr
+    rows = list(csv.DictReader(io.StringIO(reps.stdout)))
+    assert [r["rep"] for r in rows] == ["1", "2", "3"]
+    assert {r["hand"] for r in rows} == {"right"}
+    # Each rep's peak is within the session's range of motion.
+    top = result["rom"]["index"]["pip"]["max"]
+    assert all(0 < int(r["index_pip_peak"]) <= round(top) + 1 for r in rows)
+
+    out = tmp_path / "ann.pdf"
+    made = handcoach("report", "--patient", "Ann Example", "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed (./test.sh installs it)")
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Patient: Ann Example" in text and "Right hand: maximum flexion" in text
+    pip = round(result["rom"]["index"]["pip"]["max"])
+    assert any(line.split()[:3] == ["Index", "PIP", f"{pip}°"]
+               for line in text.splitlines()), text
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+
+    missing = handcoach("report", "--patient", "Nobody", "--out", str(out))
+    one_error_line(missing, "no patient named 'Nobody'")
+    backwards = handcoach("report", "--patient", "Ann Example", "--from", "2026-11-30",
+                          "--to", "2026-11-01", "--out", str(out))
+    one_error_line(backwards, "--from is after --to")

@@ -232,7 +232,7 @@ def _done(live: LiveSession) -> None:
     previous = previous_session(saved_sessions(name), live.exercise.id,
                                 live.recorder.session_id)
     st.subheader("How far your joints bent")
-    st.dataframe(pd.DataFrame(live.summary_rows(previous)), hide_index=True)
+    st.dataframe(pd.DataFrame(live.summary_rows(previous, plan.rom_targets)), hide_index=True)
     tam = live.tam_today()
     if any(v is not None for v in tam.values()):
         st.write("Total active motion: " + ", ".join(
