@@ -21,6 +21,7 @@ from vision.landmarks import ANGLE_NAMES
 from vision.tracker import Model
 
 from .coach import CoachStatus, LiveCoach
+from .joints import measured_joints
 from .wording import joint_label
 
 #: stages of the page: the video is running, the patient rates pain after, the summary.
@@ -97,9 +98,8 @@ class LiveSession:
         normal = normal_flexion()
         rom = (previous.rom or {}) if previous is not None else {}
         rows = []
-        for i, (finger, joint) in enumerate(ANGLE_NAMES):
-            if not _shown(self.exercise, finger, joint):
-                continue
+        for finger, joint in measured_joints(self.exercise):
+            i = ANGLE_NAMES.index((finger, joint))
             today = status.hi[i]
             last = (rom.get(finger, {}).get(joint) or {}).get("max")
             rows.append({
@@ -123,13 +123,6 @@ def _close_abandoned(patient: str, store: Store, keep: int) -> None:
         close_abandoned(patient, store, keep=keep)
     except StoreError:
         pass  # the store is away: tried again when the next session starts
-
-
-def _shown(exercise: Exercise, finger: str, joint: str) -> bool:
-    """A joint belongs in the summary when the exercise moves it."""
-    if finger == "thumb":
-        return f"thumb_{joint}" in exercise.joints
-    return finger in exercise.fingers and (joint in exercise.joints or not exercise.joints)
 
 
 def previous_session(sessions: list[SessionInfo] | None, exercise_id: str,

@@ -191,6 +191,11 @@ def _app(args: argparse.Namespace) -> int:
     extra = [a for a in args.streamlit_args if a != "--"]
     cmd = [sys.executable, "-m", "streamlit", "run", str(home), *extra]
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    if os.name == "posix":
+        # Become Streamlit: a stop signal (Ctrl-C, a service manager, a test) reaches the
+        # server itself instead of leaving it running under a dead parent.
+        sys.stdout.flush()
+        os.execve(sys.executable, cmd, env)
     return subprocess.call(cmd, env=env)
 
 

@@ -1,0 +1,351 @@
+"""Review one patient: what stands out, how they are doing, each session down to a rep.
+
+Three tabs: Overview (flags, adherence, pain, ROM and TAM over the period), Sessions (the
+list; one session's reps and warnings; a rep replayed from its stored frames) and Report &
+export (a one-page PDF, sessions and per-rep CSV). Everything is read through
+storage.Access, so a patient who is not the therapist's is "No such patient." and no data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.auth import require_staff
+from app.charts import adherence_calendar, pain_chart, rep_curves, rom_chart
+from app.flag_labels import flag_line
+from app.joints import measured_joints
+from app.local_time import day_span, day_start, local_naive, local_tz, today, when_text
+from app.picker import pick_patient
+from app.skeleton import draw_hand
+from app.wording import joint_label
+from exercises.library import Exercise, load_library
+from review.adherence import adherence_days, adherence_rate, in_force
+from review.exports import csv_text, rep_columns, rep_rows
+from review.flags import patient_flags
+from review.grading import best_tam, grade_tam
+from review.report import ReportInput, build_report
+from review.trends import pain_trend, rom_trend
+from storage import Access, NotVisible, PrescriptionInfo, SessionInfo, StoreError
+from storage.records import RepRecord, export_columns
+from vision.landmarks import ANGLE_NAMES
+
+#: days before the period also read: flags compare the last sessions with earlier ones.
+BASELINE_DAYS = 28
+PERIOD_DAYS = 28
+
+
+def slug(text: str) -> str:
+    """'Zoë O'Brien' -> 'zoe-o-brien': safe in any file name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "patient"
+
+
+def exercise_name(ex_id: str | None) -> str:
+    return LIBRARY[ex_id].name if ex_id in LIBRARY else (ex_id or "no exercise")
+
+
+def other_side(hand: str) -> str:
+    return "left" if hand == "right" else "right"
+
+
+def stop_on(exc: Exception) -> None:
+    """One line for a failed read, then stop: never a traceback on a therapist's page."""
+    if isinstance(exc, NotVisible):
+        st.error(str(exc))
+    else:
+        st.error(f"The results database cannot be read just now: {exc}")
+    st.stop()
+
+
+# -- overview ----------------------------------------------------------------------------
+def show_flags(history: list[SessionInfo], versions: list[PrescriptionInfo],
+               last: date) -> None:
+    st.subheader("What to look at")
+    flags = patient_flags(history, versions, last, TZ)
+    if not flags:
+        st.success("No flags: no missed days, rising pain, falling motion, overdoing or "
+                   "repeated form warnings.")
+    for f in flags:
+        st.warning(flag_line(f))
+
+
+def show_adherence(sessions: list[SessionInfo], versions: list[PrescriptionInfo],
+                   first: date, last: date) -> None:
+    st.subheader("Adherence")
+    days = adherence_days(sessions, versions, first, last, TZ)
+    rate = adherence_rate(days)
+    if rate is None:
+        st.info("Nothing was prescribed in this period: prescribe on the Prescribe page.")
+        return
+    done = sum(d.done for d in days)
+    due = sum(d.prescribed for d in days)
+    st.metric("Prescribed sessions done", f"{rate:.0%}", help=f"{done} of {due} sessions "
+              "(an exercise done more often than prescribed on a day counts once per "
+              "prescribed session).")
+    st.altair_chart(adherence_calendar(days), width="stretch")
+
+
+def show_pain(sessions: list[SessionInfo]) -> None:
+    st.subheader("Pain before and after")
+    rows = [{**r, "start": local_naive(r["start"], TZ), "exercise": exercise_name(r["exercise"])}
+            for r in pain_trend(sessions)]
+    if not rows:
+        st.caption("No pain ratings in this period.")
+        return
+    st.altair_chart(pain_chart(rows), width="stretch")
+
+
+def targets_of(version: PrescriptionInfo | None) -> dict[str, float]:
+    """{joint label: target deg} of a prescription version."""
+    if version is None:
+        return {}
+    return {joint_label(f, j): float(v) for f, joints in version.rom_targets.items()
+            for j, v in joints.items()}
+
+
+def show_rom(sessions: list[SessionInfo], current: dict[str, PrescriptionInfo]) -> None:
+    st.subheader("Range of motion")
+    rows = rom_trend(sessions)
+    if not rows:
+        st.caption("No joint measurements in this period.")
+        return
+    hands = sorted({r["hand"] for r in rows if r["hand"]})
+    left, right = st.columns(2)
+    hand = left.radio("Hand", hands, horizontal=True) if len(hands) > 1 else \
+        (hands[0] if hands else None)
+    if hand is not None:
+        rows = [r for r in rows if r["hand"] == hand]
+    # The exercise with the most sessions first: the one the patient mostly does.
+    per_exercise = Counter(r["exercise"] for r in {r["session_id"]: r for r in rows}.values())
+    options = [e for e, _ in per_exercise.most_common()]
+    exercise = right.selectbox("Exercise", options, format_func=exercise_name,
+                               help="A finger bends less in some exercises than in others; "
+                                    "compare sessions of one exercise.")
+    rows = [r for r in rows if r["exercise"] == exercise]
+    labels = [joint_label(f, j) for f, j in ANGLE_NAMES
+              if any(r["finger"] == f and r["joint"] == j for r in rows)]
+    default = [joint_label(f, j) for f, j in measured_joints(LIBRARY.get(exercise or ""))]
+    chosen = st.multiselect("Joints", labels, default=[d for d in default if d in labels])
+    data = [{"start": local_naive(r["start"], TZ), "exercise": exercise_name(r["exercise"]),
+             "joint": joint_label(r["finger"], r["joint"]), "max_deg": r["max_deg"]}
+            for r in rows if joint_label(r["finger"], r["joint"]) in chosen]
+    if not data:
+        st.caption("Choose one or more joints.")
+        return
+    targets = targets_of(current.get(hand)) if hand else {}
+    st.altair_chart(rom_chart(data, targets), width="stretch")
+    if targets:
+        st.caption("Dashed lines: the targets of the current prescription.")
+
+
+def show_tam(sessions: list[SessionInfo], current: dict[str, PrescriptionInfo]) -> None:
+    st.subheader("Total active motion (TAM), ASSH grade")
+    hands = sorted(current) or sorted({s.hand_side for s in sessions if s.hand_side})
+    shown = False
+    for hand in hands:
+        best = best_tam(sessions, hand)
+        if not best:
+            continue
+        other = best_tam(sessions, other_side(hand))
+        grades = grade_tam(best, other or None)
+        st.markdown(f"**{hand.capitalize()} hand**: best TAM per finger in the period, "
+                    + ("against the other hand." if other else "against 260° (normal)."))
+        st.dataframe(pd.DataFrame([{
+            "Finger": g.finger, "TAM": f"{g.tam_deg:.0f}°",
+            "Reference": f"{g.reference} {g.reference_deg:.0f}°"
+            if g.reference == "other hand" else g.reference,
+            "% of reference": f"{g.percent}%", "Grade": g.grade} for g in grades]),
+            hide_index=True)
+        shown = True
+    if not shown:
+        st.caption("No TAM measured in this period.")
+
+
+# -- sessions ----------------------------------------------------------------------------
+def session_label(s: SessionInfo) -> str:
+    return (f"{when_text(s.started_at, TZ)} · {exercise_name(s.exercise)} · "
+            f"{s.hand_side or 'hand ?'} · {s.reps} rep{'' if s.reps == 1 else 's'}")
+
+
+def reps_text(s: SessionInfo) -> str:
+    if s.prescribed_reps is None:
+        return str(s.reps)
+    return f"{s.reps}/{s.prescribed_reps * (s.prescribed_sets or 1)}"
+
+
+def pain_text(s: SessionInfo) -> str:
+    if s.pain_before is None and s.pain_after is None:
+        return "-"
+    before, after = ("?" if v is None else str(v) for v in (s.pain_before, s.pain_after))
+    return f"{before} → {after}"
+
+
+def sessions_table(sessions: list[SessionInfo]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "When": when_text(s.started_at, TZ), "Exercise": exercise_name(s.exercise),
+        "Hand": s.hand_side or "-", "Reps/prescribed": reps_text(s), "Extra": s.extra_reps,
+        "Warnings": s.warnings, "Pain": pain_text(s), "Status": s.status,
+        "Source": "camera" if s.source == "live" else s.source} for s in reversed(sessions)])
+
+
+def reps_table(reps: list[RepRecord], joints: list[tuple[str, str]]) -> pd.DataFrame:
+    rows = []
+    for r in reps:
+        row: dict[str, object] = {
+            "Rep": r.number, "Set": r.set_number, "Duration (s)": round(r.end - r.start, 1),
+            "Positions": " > ".join(r.positions),
+            "Holds (s)": " > ".join(f"{h:.1f}" for h in r.holds_s),
+            "Flags": ", ".join(f.replace("_", " ") for f in r.flags) or "-"}
+        for f, j in joints:
+            v = r.peak_flexion[ANGLE_NAMES.index((f, j))]
+            row[f"{joint_label(f, j)} peak"] = "-" if np.isnan(v) else f"{v:.0f}°"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def replay(acc: Access, s: SessionInfo, reps: list[RepRecord], ex: Exercise | None) -> None:
+    """A rep's angle curves from its stored frames, and the hand at a chosen moment."""
+    st.subheader("Rep replay")
+    number = st.selectbox("Rep to replay", [r.number for r in reps],
+                          format_func=lambda n: f"Rep {n}")
+    rep = next(r for r in reps if r.number == number)
+    try:
+        frames = acc.frames(s.id, rep.start, rep.end)
+    except (NotVisible, StoreError) as exc:
+        stop_on(exc)
+    if len(frames) == 0:
+        st.info("No frames were stored for this rep.")
+        return
+    joints = measured_joints(ex)
+    t = frames.times - rep.start
+    curves = pd.DataFrame([{"t": float(t[i]), "joint": joint_label(f, j),
+                            "deg": float(frames.angles[i, ANGLE_NAMES.index((f, j))])}
+                           for i in range(len(frames)) for f, j in joints
+                           if np.isfinite(frames.angles[i, ANGLE_NAMES.index((f, j))])])
+    if len(frames) > 1:
+        # Start at the most bent frame: usually the moment the therapist wants to see.
+        bent = frames.angles[:, [ANGLE_NAMES.index(j) for j in joints]]
+        peak = int(np.argmax(np.where(np.isfinite(bent), bent, 0.0).sum(axis=1)))
+        moment = st.slider("Moment in the rep (frame)", 0, len(frames) - 1, peak,
+                           help="The skeleton shows the hand at this frame; the grey line "
+                                "marks it on the curves.")
+    else:
+        moment = 0
+    chart_col, hand_col = st.columns([3, 2])
+    if curves.empty:
+        chart_col.info("The hand was not in view during this rep.")
+    else:
+        chart_col.altair_chart(rep_curves(curves, float(t[moment])), width="stretch")
+    if frames.world is None:
+        hand_col.info("Analysed from a video: only angles were stored, not the hand's "
+                      "landmarks, so the hand cannot be drawn.")
+        return
+    picture = draw_hand(frames.world[moment], joints)
+    if picture is None:
+        hand_col.info("The hand was not in view at this moment.")
+    else:
+        hand_col.image(picture, caption=f"{t[moment]:.2f} s into rep {rep.number}, seen "
+                                        "from the camera (measured joints in orange)")
+
+
+def show_session(acc: Access, sessions: list[SessionInfo]) -> None:
+    st.dataframe(sessions_table(sessions), hide_index=True, width="stretch")
+    newest_first = list(reversed(sessions))
+    by_id = {s.id: s for s in newest_first}
+    sid = st.selectbox("Session", list(by_id), format_func=lambda i: session_label(by_id[i]))
+    s = by_id[sid]
+    try:
+        reps = acc.reps(s.id)
+        warnings = acc.warnings(s.id)
+    except (NotVisible, StoreError) as exc:
+        stop_on(exc)
+    ex = LIBRARY.get(s.exercise or "")
+    st.subheader("Reps")
+    if reps:
+        st.dataframe(reps_table(reps, measured_joints(ex)), hide_index=True, width="stretch")
+    else:
+        st.caption("No reps counted in this session.")
+    st.subheader("Warnings")
+    if warnings:
+        st.markdown("\n".join(f"- {w.t:.1f} s: {w.message}" for w in warnings))
+    else:
+        st.caption("No warnings in this session.")
+    if s.note:
+        st.caption(f"Note: {s.note}")
+    if reps:
+        replay(acc, s, reps, ex)
+
+
+# -- report and export ---------------------------------------------------------------------
+def rep_csv(acc: Access, sessions: list[SessionInfo]) -> str:
+    """Every rep of the period's sessions (read when the therapist clicks)."""
+    rows = [row for s in sessions for row in rep_rows(s, acc.reps(s.id))]
+    return csv_text(rows, rep_columns())
+
+
+def show_downloads(acc: Access, patient: str, history: list[SessionInfo],
+                   sessions: list[SessionInfo], versions: list[PrescriptionInfo],
+                   first: date, last: date) -> None:
+    stem = f"handcoach-{slug(patient)}-{first.isoformat()}-{last.isoformat()}"
+    report = ReportInput(patient=patient, hands=(), start=first, end=last,
+                         generated_at=datetime.now(TZ), therapist=acc.principal.name,
+                         sessions=history, prescriptions=versions, tz=TZ)
+    st.write(f"For {first:%d %b %Y} to {last:%d %b %Y}: {len(sessions)} sessions.")
+    st.download_button("PDF report (one page)", data=lambda: build_report(report),
+                       file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
+                       type="primary", icon="📄")
+    st.download_button("Sessions (CSV)",
+                       data=csv_text([s.export_row() for s in sessions], export_columns()),
+                       file_name=f"{stem}-sessions.csv", mime="text/csv", on_click="ignore",
+                       icon="📊")
+    st.download_button("Range of motion per rep (CSV)", data=lambda: rep_csv(acc, sessions),
+                       file_name=f"{stem}-reps.csv", mime="text/csv", on_click="ignore",
+                       icon="📊")
+    st.caption("Times in the CSV files are UTC (ISO 8601); angles in degrees.")
+
+
+# -- the page ----------------------------------------------------------------------------
+acc = require_staff()
+TZ = local_tz()
+LIBRARY = load_library()
+st.title("Review")
+patient = pick_patient(acc)
+now = today(TZ)
+period = st.date_input("Period", value=(now - timedelta(days=PERIOD_DAYS - 1), now),
+                       max_value=now, format="YYYY-MM-DD")
+if not isinstance(period, tuple | list) or len(period) != 2:
+    st.info("Choose the last day of the period.")
+    st.stop()
+first, last = period
+try:
+    history = acc.sessions(patient.id, *day_span(first - timedelta(days=BASELINE_DAYS),
+                                                 last, TZ))
+    versions = acc.prescriptions(patient.id)
+except (NotVisible, StoreError) as exc:
+    stop_on(exc)
+start = day_start(first, TZ)
+sessions = [s for s in history if s.started_at >= start]
+moment = datetime.now(TZ)
+current = {h: v for h in ("left", "right") if (v := in_force(versions, h, moment))}
+
+overview, listing, export = st.tabs(["Overview", "Sessions", "Report & export"])
+with overview:
+    show_flags(history, versions, last)
+    show_adherence(sessions, versions, first, last)
+    show_pain(sessions)
+    show_rom(sessions, current)
+    show_tam(sessions, current)
+with listing:
+    if sessions:
+        show_session(acc, sessions)
+    else:
+        st.info("No sessions in this period.")
+with export:
+    show_downloads(acc, patient.name, history, sessions, versions, first, last)

@@ -1,0 +1,358 @@
+"""The therapist's pages (Patients, Review, Prescribe) driven by Streamlit's AppTest against
+a real SQLite results file: accounts made with accounts.add_user, sessions saved by the
+real recorder from generated landmark sequences (no video, no MediaPipe), and every user
+signing in through the sign-in page as a person would."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from accounts import add_user, sign_in
+from exercises.engine import ExerciseEngine
+from exercises.library import get_exercise
+from handcoach.analysis import AnalysisResult
+from review.grading import grade_tam
+from storage import Access, SessionRecorder, Store, list_sessions, save_analysis
+from synthetic.motions import build_track
+from synthetic.sequences import landmark_sequence
+from vision.kinematics import flexion_angles, measure
+from vision.landmarks import N_ANGLES
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = str(ROOT / "app" / "main.py")
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch) -> Path:
+    """A private results file, data and cache folders for each test."""
+    monkeypatch.setenv("HANDCOACH_DB_URL", f"sqlite:///{tmp_path / 'results.db'}")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HANDCOACH_PROGRAM", raising=False)
+    monkeypatch.delenv("HANDCOACH_PATIENT", raising=False)
+    return tmp_path
+
+
+# -- the clinic -------------------------------------------------------------------------
+def live_fist_session(store: Store, patient: str, started_at: datetime, pain: tuple[int, int],
+                      prescription_id: int | None = None) -> int:
+    """Two fists of the right hand recorded as the live app does: engine and recorder fed
+    every frame of a generated landmark sequence, landmarks kept."""
+    track = build_track("fist", reps=2, seed=3)
+    seq = landmark_sequence(track, "right", noise_mm=1.0, seed=3)
+    engine = ExerciseEngine(get_exercise("fist"), prescribed_side="right")
+    rec = SessionRecorder(store)
+    rec.start(patient, "fist", "right", "live", pain_before=pain[0], prescribed_reps=10,
+              prescribed_sets=1, fps=30.0, started_at=started_at,
+              prescription_id=prescription_id)
+    for t, world in zip(seq.times, seq.world, strict=True):
+        before = len(engine.reps)
+        if np.isnan(world).any():
+            said = engine.update(float(t), None, 0)
+            rec.add_frame(float(t), None, None)
+        else:
+            m = measure(world, seq.chirality)
+            said = engine.update(float(t), m, 1, seq.chirality)
+            rec.add_frame(float(t), m.flexion, world)
+        for rep in engine.reps[before:]:
+            rec.add_rep(rep)
+        for alert in said:
+            rec.add_warning(alert)
+    for alert in engine.finish(float(seq.times[-1])):
+        rec.add_warning(alert)
+    assert rec.finish(pain_after=pain[1], ended_at=started_at + timedelta(seconds=20))
+    assert len(engine.reps) == 2
+    return rec.session_id
+
+
+def video_session(store: Store, patient: str, started_at: datetime) -> int:
+    """An analysed video (angles only, no landmarks), as `analyze --save` stores it."""
+    seq = landmark_sequence(build_track("fist", reps=1, seed=5), "right", seed=5)
+    angles = np.full((len(seq.times), N_ANGLES), np.nan)
+    for i, w in enumerate(seq.world):
+        angles[i] = flexion_angles(w, seq.chirality)
+    result = AnalysisResult(video="fist.mp4", exercise="fist", model="lite", fps=30.0,
+                            duration_s=len(seq.times) / 30.0, times=seq.times, angles=angles)
+    result.reps = 1
+    result.rep_details = [{"number": 1, "start": 0.9, "end": 2.5, "set": 1,
+                           "positions": ["fist"], "holds_s": [1.0], "peak_flexion": {},
+                           "flags": []}]
+    return save_analysis(result, patient, store, side="right", started_at=started_at)
+
+
+@pytest.fixture
+def clinic(env) -> Store:
+    """An administrator, two therapists, three patients (Ann and Bo: Tess's; Cy: Theo's),
+    Ann with a prescription and a session that hurt (pain 2 -> 5), Cy with a session."""
+    store = Store()
+    add_user(store, "ada", PASSWORD, "admin", name="Ada Admin")
+    add_user(store, "tess", PASSWORD, "therapist", name="Tess Therapist")
+    add_user(store, "theo", PASSWORD, "therapist", name="Theo Therapist")
+    add_user(store, "ann", PASSWORD, "patient", name="Ann Lee", therapist="tess")
+    add_user(store, "bo", PASSWORD, "patient", name="Bo Day", therapist="tess")
+    add_user(store, "cy", PASSWORD, "patient", name="Cy Other", therapist="theo")
+    tess, _ = sign_in(store, "tess", PASSWORD)
+    ann = next(p for p in Access(store, tess).patients() if p.name == "Ann Lee")
+    rx = Access(store, tess).prescribe(
+        ann.id, "right", ["fist", "pip_blocking"],
+        {"fist": {"reps": 10, "sets": 1, "hold_s": 3, "rest_s": 60, "sessions_per_day": 3,
+                  "max_reps_per_day": 30},
+         "pip_blocking": {"reps": 8, "sets": 2, "hold_s": 5, "rest_s": 30,
+                          "sessions_per_day": 2, "max_reps_per_day": 32}},
+        {"index": {"pip": 90}}, "Gently.")
+    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    live_fist_session(store, "Ann Lee", yesterday, (2, 5), rx.id)
+    video_session(store, "Ann Lee", yesterday + timedelta(hours=1))
+    live_fist_session(store, "Cy Other", yesterday, (1, 1))
+    return store
+
+
+def signed_in(username: str) -> AppTest:
+    """A fresh browser session, signed in through the sign-in page."""
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    assert at.title[0].value == "HandCoach", "not on the sign-in page"
+    at.text_input[0].input(username)
+    at.text_input[1].input(PASSWORD)
+    at.button(key="FormSubmitter:sign-in-Sign in").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page(at: AppTest, name: str) -> AppTest:
+    at.switch_page(f"views/{name}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything written on the page, for 'is this shown anywhere' checks."""
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error",
+                                  "success", "title", "subheader")
+             for e in getattr(at, kind)]
+    for df in at.dataframe:
+        parts.append(df.value.to_string())
+    return "\n".join(str(p) for p in parts)
+
+
+def ids_of(store: Store) -> dict[str, int]:
+    admin, _ = sign_in(store, "ada", PASSWORD)
+    return {p.name: p.id for p in Access(store, admin).patients()}
+
+
+# -- Patients -----------------------------------------------------------------------------
+def test_the_patient_list_shows_only_my_patients_with_their_flags(clinic):
+    at = signed_in("tess")
+    assert at.title[0].value == "Patients"
+    (table,) = at.dataframe
+    rows = table.value.set_index("Patient")
+    assert list(rows.index) == ["Ann Lee", "Bo Day"]
+    assert "🤕 pain rising" in rows.loc["Ann Lee", "Flags"]
+    assert rows.loc["Bo Day", "Flags"] == "✓ none"
+    assert rows.loc["Ann Lee", "Right hand"] == "v1, 2 exercises"
+    assert rows.loc["Ann Lee", "Left hand"] == "none"
+    assert rows.loc["Ann Lee", "Sessions, 7 days"] == 2
+    assert rows.loc["Bo Day", "Last session"] == "none in 90 days"
+    assert any("Pain rose from 2 to 5" in m.value for m in at.markdown)
+    assert "Cy Other" not in texts(at)
+
+    # Open Ann: the Review page, on her.
+    at.selectbox[0].set_value(ids_of(clinic)["Ann Lee"]).run()
+    [b for b in at.button if b.label == "Review"][0].click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Review"
+    assert at.selectbox[0].value == ids_of(clinic)["Ann Lee"]
+
+
+def test_a_therapist_adds_a_patient_who_can_then_sign_in(clinic):
+    at = signed_in("tess")
+    form = "FormSubmitter:add-patient-Add patient"
+    fields = {t.label: t for t in at.text_input}
+    fields["Name"].input("Dee New")
+    fields["User name"].input("dee")
+    fields["Initial password"].input("a new password 1")
+    fields["Initial password again"].input("a new password 2")
+    at.button(key=form).click().run()
+    assert at.error[0].value == "The two passwords differ. Please type them again."
+    fields = {t.label: t for t in at.text_input}
+    fields["Initial password again"].input("a new password 1")
+    fields["User name"].input("ann")
+    at.button(key=form).click().run()
+    (error,) = at.error
+    assert "taken" in error.value and "\n" not in error.value
+    {t.label: t for t in at.text_input}["User name"].input("dee")
+    at.button(key=form).click().run()
+    assert not at.exception, at.exception
+    assert "Added Dee New" in at.success[0].value and "**dee**" in at.success[0].value
+    assert "Dee New" in list(at.dataframe[0].value["Patient"])
+
+    dee = AppTest.from_file(MAIN, default_timeout=60).run()
+    dee.text_input[0].input("dee")
+    dee.text_input[1].input("a new password 1")
+    dee.button(key="FormSubmitter:sign-in-Sign in").click().run()
+    assert not dee.exception, dee.exception
+    assert dee.title[0].value == "Today's exercises"
+
+
+def test_an_administrator_sees_everyone_and_assigns_a_new_patient(clinic):
+    at = signed_in("ada")
+    table = at.dataframe[0].value.set_index("Patient")
+    assert list(table.index) == ["Ann Lee", "Bo Day", "Cy Other"]
+    assert table.loc["Cy Other", "Therapist"] == "Theo Therapist"
+    fields = {t.label: t for t in at.text_input}
+    fields["Name"].input("Eve Fresh")
+    fields["User name"].input("eve")
+    fields["Initial password"].input(PASSWORD)
+    fields["Initial password again"].input(PASSWORD)
+    fields["Therapist's user name (empty: none yet)"].input("theo")
+    at.button(key="FormSubmitter:add-patient-Add patient").click().run()
+    assert not at.exception, at.exception
+    assert "Added Eve Fresh" in at.success[0].value
+    theo = signed_in("theo")
+    assert list(theo.dataframe[0].value["Patient"]) == ["Cy Other", "Eve Fresh"]
+
+
+# -- Prescribe -----------------------------------------------------------------------------
+def test_prescribe_saves_versions_with_who_and_when_and_the_patient_sees_them(clinic):
+    at = open_page(signed_in("tess"), "prescribe")
+    bo = ids_of(clinic)["Bo Day"]
+    at.selectbox[0].set_value(bo).run()
+    assert at.radio[0].value == "right"
+    assert "No prescription for Bo Day's right hand" in texts(at)
+    at.radio[0].set_value("left").run()
+    (exercises,) = at.multiselect
+    exercises.set_value(["pip_blocking", "fist"]).run()
+    inputs = {(n.key.split("-")[-2], n.key.split("-")[-1]): n for n in at.number_input}
+    inputs[("pip_blocking", "reps")].set_value(6)
+    inputs[("fist", "hold_s")].set_value(5.0)
+    save = [b for b in at.button if b.label == "Save as version 1"][0]
+    save.click().run()
+    assert not at.exception, at.exception
+    assert "Saved version 1 for Bo Day's left hand" in at.success[0].value
+
+    # Version 2: a note and a target.
+    at.text_area[0].input("Stop if it hurts.")
+    [b for b in at.button if b.label == "Save as version 2"][0].click().run()
+    assert not at.exception, at.exception
+    assert "Saved version 2" in at.success[0].value
+    history = at.dataframe[-1].value
+    assert list(history["Version"]) == [2, 1]
+    assert list(history["By"]) == ["Tess Therapist", "Tess Therapist"]
+    assert history["Changes"].iloc[0] == "note added"
+    assert history["Changes"].iloc[1] == "first version"
+    assert history["Saved"].iloc[0][:10] == datetime.now().astimezone().date().isoformat()
+
+    # Bo signs in: his Today page lists exactly those exercises with that dose.
+    bo_at = signed_in("bo")
+    assert bo_at.title[0].value == "Today's exercises"
+    assert [s.value for s in bo_at.subheader] == ["PIP blocking", "Full fist"]
+    assert any("6 reps x 1 set" in m.value for m in bo_at.markdown)
+    assert any("hold 5 s" in m.value for m in bo_at.markdown)
+    assert bo_at.info[0].value == "From your therapist: Stop if it hurts."
+
+
+def test_a_bad_prescription_is_one_line(clinic):
+    at = open_page(signed_in("tess"), "prescribe")
+    at.multiselect[0].set_value([]).run()
+    [b for b in at.button if b.label.startswith("Save as version")][0].click().run()
+    (error,) = at.error
+    assert error.value == "Not saved: a prescription needs at least one exercise."
+
+
+# -- Review --------------------------------------------------------------------------------
+def test_review_shows_the_session_its_tam_grade_a_rep_replay_and_the_pdf(clinic,
+                                                                         monkeypatch):
+    # What the download buttons would send: {file name: bytes or a callable (deferred)}.
+    downloads: dict[str, object] = {}
+    real_add, real_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+    def add(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        downloads[file_name] = data
+        return real_add(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    def add_deferred(self, callable_, mimetype, coordinates, file_name=None):
+        downloads[file_name] = callable_
+        return real_deferred(self, callable_, mimetype, coordinates, file_name=file_name)
+
+    monkeypatch.setattr(MediaFileManager, "add", add)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    at = signed_in("tess")
+    ann = ids_of(clinic)["Ann Lee"]
+    at.session_state["review_patient"] = ann
+    open_page(at, "review")
+    assert at.selectbox[0].value == ann
+    page = texts(at)
+    assert "Pain rose from 2 to 5" in page
+
+    # TAM graded against 260° (no left-hand sessions), as review.grading says.
+    [live] = [s for s in list_sessions("Ann Lee", clinic) if s.source == "live"]
+    grades = grade_tam(live.tam)
+    tam = next(df.value for df in at.dataframe if "Grade" in df.value.columns)
+    assert list(tam["Grade"]) == [g.grade for g in grades]
+    assert list(tam["Reference"]) == ["normal (260°)"] * len(grades)
+
+    # The sessions: newest first, the live one has 2 reps of 10.
+    sessions = next(df.value for df in at.dataframe if "Reps/prescribed" in df.value.columns)
+    assert list(sessions["Source"]) == ["video", "camera"]
+    assert list(sessions["Reps/prescribed"]) == ["1", "2/10"]
+    assert list(sessions["Pain"]) == ["-", "2 → 5"]
+    picker = next(s for s in at.selectbox if s.label == "Session")
+    picker.set_value(live.id).run()
+    assert not at.exception, at.exception
+    reps = next(df.value for df in at.dataframe if "Positions" in df.value.columns)
+    assert list(reps["Rep"]) == [1, 2] and "index PIP peak" in reps.columns
+    replay = at.tabs[1]
+    assert replay.get("vega_lite_chart"), "no rep replay chart"
+    assert replay.get("image"), "no hand skeleton drawn"
+    at.slider[0].set_value(0).run()
+    assert not at.exception, at.exception
+
+    # The video session: curves, but no hand to draw.
+    next(s for s in at.selectbox if s.label == "Session").set_value(
+        live.id + 1).run()
+    assert "only angles were stored" in texts(at)
+
+    # Report & export.
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "PDF report (one page)", "Sessions (CSV)", "Range of motion per rep (CSV)"]
+    today = datetime.now().astimezone().date()
+    stem = f"handcoach-ann-lee-{(today - timedelta(days=27)).isoformat()}-{today.isoformat()}"
+    assert {f"{stem}.pdf", f"{stem}-sessions.csv", f"{stem}-reps.csv"} <= set(downloads)
+    assert downloads[f"{stem}.pdf"]().startswith(b"%PDF")
+    sessions_csv = downloads[f"{stem}-sessions.csv"]
+    sessions_csv = sessions_csv.decode() if isinstance(sessions_csv, bytes) else sessions_csv
+    assert len(sessions_csv.splitlines()) == 1 + 2
+    assert len(downloads[f"{stem}-reps.csv"]().splitlines()) == 1 + 3
+
+
+# -- who sees what ---------------------------------------------------------------------------
+@pytest.mark.parametrize("how", ["session_state", "query_params"])
+def test_another_therapists_patient_is_no_such_patient(clinic, how):
+    cy = ids_of(clinic)["Cy Other"]
+    at = signed_in("tess")
+    for page in ("review", "prescribe"):
+        if how == "session_state":
+            at.session_state["review_patient"] = cy
+        else:
+            at.query_params["patient"] = str(cy)
+        open_page(at, page)
+        assert [e.value for e in at.error] == ["No such patient."]
+        assert not at.dataframe and not at.get("vega_lite_chart")
+        assert "Cy Other" not in texts(at)
+
+
+def test_a_patient_gets_no_therapist_page(clinic):
+    at = signed_in("ann")
+    assert at.title[0].value == "Today's exercises"
+    for page in ("review", "prescribe", "patients"):
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, at.exception
+        assert at.title[0].value not in ("Review", "Prescribe", "Patients")
+        assert "Cy Other" not in texts(at) and "Bo Day" not in texts(at)
+
