@@ -41,13 +41,24 @@ def therapist_pages() -> list[st.Page]:
     ]
 
 
+def sign_in_pages() -> list[st.Page]:
+    """The sign-in page, at its own address and at every page's: a link to a page (a
+    colleague's `review?patient=12`) shows the sign-in, then that page once signed in
+    (if the role has it)."""
+    paths = {p.url_path for p in patient_pages() + therapist_pages()} - {""}
+    return [st.Page("views/sign_in.py", title="Sign in", icon="🔑", default=True),
+            *(st.Page("views/sign_in.py", title="Sign in", url_path=path)
+              for path in sorted(paths))]
+
+
+position = "sidebar"
 if not accounts_on():
     pages = patient_pages()
 else:
     who = signed_in()
     if who is None:
-        pages = [st.Page("views/sign_in.py", title="Sign in", icon="🔑", default=True)]
+        pages, position = sign_in_pages(), "hidden"
     else:
         sidebar_account(who)
         pages = patient_pages() if who.role == "patient" else therapist_pages()
-st.navigation(pages).run()
+st.navigation(pages, position=position).run()

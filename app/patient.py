@@ -52,12 +52,18 @@ def patient_name() -> str:
 
 
 def _record_name(acc: Access) -> str:
+    """The name of the signed-in patient's own record, read once per browser session.
+
+    Sessions are saved under it, so there is no guess when it cannot be read: the account's
+    display name could be another patient's record."""
     key = f"record-name-{acc.principal.user_id}"
     if key not in st.session_state:
         try:
             st.session_state[key] = acc.patient(acc.principal.patient_id or 0).name
-        except (StoreError, NotVisible):
-            return acc.principal.name
+        except (StoreError, NotVisible) as exc:
+            st.error(f"Your record cannot be read just now ({exc}). Please try again in a "
+                     "moment.")
+            st.stop()
     return st.session_state[key]
 
 

@@ -190,7 +190,9 @@ def _app(args: argparse.Namespace) -> int:
     home = Path(__file__).resolve().parent.parent / "app" / "main.py"
     extra = [a for a in args.streamlit_args if a != "--"]
     cmd = [sys.executable, "-m", "streamlit", "run", str(home), *extra]
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    # No usage statistics sent anywhere, and no developer "Deploy" menu for patients.
+    env = {"STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal", **os.environ,
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     if os.name == "posix":
         # Become Streamlit: a stop signal (Ctrl-C, a service manager, a test) reaches the
         # server itself instead of leaving it running under a dead parent.

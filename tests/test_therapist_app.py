@@ -356,3 +356,44 @@ def test_a_patient_gets_no_therapist_page(clinic):
         assert at.title[0].value not in ("Review", "Prescribe", "Patients")
         assert "Cy Other" not in texts(at) and "Bo Day" not in texts(at)
 
+
+
+# -- signing in, and the patient's own session ---------------------------------------------
+def test_wrong_passwords_lock_the_name_on_the_sign_in_page(clinic):
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    for k in range(5):
+        at.text_input[0].input("ann")
+        at.text_input[1].input(f"wrong guess {k}")
+        at.button(key="FormSubmitter:sign-in-Sign in").click().run()
+        assert [e.value for e in at.error] == ["Wrong user name or password."]
+    at.text_input[0].input("ann")
+    at.text_input[1].input(PASSWORD)                      # right, but too late
+    at.button(key="FormSubmitter:sign-in-Sign in").click().run()
+    assert [e.value for e in at.error] == ["Too many wrong passwords. Try again in 15 "
+                                           "minutes."]
+    assert at.title[0].value == "HandCoach"               # still on the sign-in page
+    # Another patient is not locked out by it.
+    at = signed_in("bo")
+    assert at.title[0].value == "Today's exercises"
+
+
+def test_a_patients_saved_session_is_in_the_review_and_the_report(clinic, monkeypatch):
+    before = {s.id for s in list_sessions("Ann Lee", store=clinic)}
+    at = open_page(signed_in("ann"), "analyze")
+    at.radio[0].set_value("fist").run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    at.button(key="FormSubmitter:save-Save for Ann Lee").click().run()
+    assert not at.exception, at.exception
+    (new,) = [s for s in list_sessions("Ann Lee", store=clinic) if s.id not in before]
+    tess, _ = sign_in(clinic, "tess", PASSWORD)
+    ann_id = ids_of(clinic)["Ann Lee"]
+    current = Access(clinic, tess).current(ann_id)["right"]
+    # Saved under her own record, with the hand and prescription version she follows.
+    assert (new.reps, new.hand_side, new.prescription_id) == (3, "right", current.id)
+    # Her Today page counts it against the prescription.
+    done = [p.proto.text for p in signed_in("ann").get("progress")]
+    assert done[0] == "Done today: 1 of 3 sessions, 3 reps", done
+    # Her therapist sees it in the sessions of the review.
+    review = open_page(signed_in("tess"), "review")
+    assert "3/10" in texts(review)
