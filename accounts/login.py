@@ -52,45 +52,64 @@ def _principal(user: User) -> Principal:
     return Principal(user.id, user.username, user.name, user.role, user.patient_id)
 
 
+def _attempt_key(name: str) -> str:
+    """What the attempts table keeps of a typed name: its SHA-256, so a password typed into
+    the name field by mistake is not kept in clear."""
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
 def sign_in(store: Store, username: str, password: str, now: datetime | None = None
             ) -> tuple[Principal, str]:
     """Check a name and password; returns who it is and a new session token.
 
     Raises SignInRefused (wrong name or password, or a switched-off account: the message
     is the same) or TooManyAttempts (locked for a while, even with the right password).
+    Every attempt is written (and committed) before the password is checked, and counted
+    with the others, so that guesses sent in parallel are limited as strictly as guesses
+    sent one after the other.
     """
     now = now or _now()
     try:
         name = normalize_username(username)
     except ValueError:
         name = (username or "").strip().lower()[:80]
+    key = _attempt_key(name)
     try:
         with store.transaction() as s:
-            since = now - WINDOW
-            failures = list(s.scalars(
-                select(LoginAttempt.at).where(LoginAttempt.username == name,
-                                              LoginAttempt.at > since)
+            s.execute(delete(LoginAttempt).where(LoginAttempt.at <= now - WINDOW))
+            attempt = LoginAttempt(username=key, at=now)
+            s.add(attempt)
+        with store.transaction() as s:
+            recent = list(s.scalars(
+                select(LoginAttempt.at).where(LoginAttempt.username == key,
+                                              LoginAttempt.at > now - WINDOW,
+                                              LoginAttempt.id < attempt.id)
                 .order_by(LoginAttempt.at)))
-            if len(failures) >= MAX_FAILURES:
-                raise TooManyAttempts((failures[-MAX_FAILURES] + WINDOW - now)
-                                      .total_seconds())
-            user = s.scalar(select(User).where(User.username == name))
-            ok = verify_password(user.password_hash if user else None, password)
-            if not ok or user is None or not user.active:
-                s.add(LoginAttempt(username=name, at=now))
-                failed = True
+            if len(recent) >= MAX_FAILURES:
+                # Not counted against the name: a locked name stays locked only until
+                # its earlier failures age out.
+                s.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))
+                wait = (recent[-MAX_FAILURES] + WINDOW - now).total_seconds()
+                who = None
             else:
-                failed = False
-                if needs_rehash(user.password_hash):
-                    user.password_hash = hash_password(password)
-                s.execute(delete(LoginAttempt).where(LoginAttempt.username == name))
-                token = secrets.token_urlsafe(32)
-                s.add(LoginSession(token_hash=_digest(token), user_id=user.id, created_at=now,
-                                   last_seen_at=now, expires_at=now + ABSOLUTE_LIMIT))
-                who = _principal(user)
+                user = s.scalar(select(User).where(User.username == name))
+                ok = verify_password(user.password_hash if user else None, password)
+                who = None
+                if ok and user is not None and user.active:
+                    if needs_rehash(user.password_hash):
+                        user.password_hash = hash_password(password)
+                    s.execute(delete(LoginAttempt).where(LoginAttempt.username == key))
+                    token = secrets.token_urlsafe(32)
+                    s.add(LoginSession(token_hash=_digest(token), user_id=user.id,
+                                       created_at=now, last_seen_at=now,
+                                       expires_at=now + ABSOLUTE_LIMIT))
+                    who = _principal(user)
+                wait = None
     except SQLAlchemyError as exc:
         raise _store_error(store, exc) from exc
-    if failed:
+    if wait is not None:
+        raise TooManyAttempts(wait)
+    if who is None:
         raise SignInRefused()
     return who, token
 
@@ -123,7 +142,6 @@ def sign_out(store: Store, token: str) -> None:
         with store.transaction() as s:
             s.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
             s.execute(delete(LoginSession).where(LoginSession.expires_at < now))
-            s.execute(delete(LoginAttempt).where(LoginAttempt.at < now - WINDOW))
     except SQLAlchemyError as exc:
         raise _store_error(store, exc) from exc
 

@@ -64,8 +64,12 @@ def find_therapist(s: Session, username: str) -> User:
 
 
 def create_user(s: Session, username: str, password: str, role: str, name: str | None,
-                patient: str | None = None, therapist_id: int | None = None) -> User:
-    """Add an account inside an open transaction (see add_user for the rules)."""
+                patient: str | None = None, therapist_id: int | None = None,
+                take_over: bool = True) -> User:
+    """Add an account inside an open transaction (see add_user for the rules).
+
+    take_over=False (a therapist adding a patient in the app): an existing patient record
+    is never taken, whoever's it is; the message does not say whose."""
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     username = normalize_username(username)
@@ -81,6 +85,9 @@ def create_user(s: Session, username: str, password: str, role: str, name: str |
         if len(record) > 200:
             raise AccountError("a patient name has at most 200 characters")
         patient_row = s.scalar(select(Patient).where(Patient.name == record))
+        if patient_row is not None and not take_over:
+            raise AccountError(f"a patient named {record!r} cannot be added here; the "
+                               "clinic's administrator can add them")
         if patient_row is None:
             patient_row = Patient(name=record, created_at=_now())
             s.add(patient_row)

@@ -29,14 +29,19 @@ _ACCOUNTS_ON = "accounts_on"
 
 def accounts_on() -> bool:
     """True once the store has any account. Once seen True in a browser session it stays
-    True (a database outage must not open the pages without signing in)."""
+    True. It fails closed: when the database cannot say whether there are accounts, no
+    page opens (a database outage must not open the pages without signing in)."""
     if st.session_state.get(_ACCOUNTS_ON):
         return True
     try:
         on = any_accounts(store())
     except StoreError as exc:
-        st.sidebar.warning(f"The results database cannot be read just now: {exc}")
-        return False
+        if _ACCOUNTS_ON in st.session_state:    # known to be a one-person install
+            st.sidebar.warning(f"The results database cannot be read just now: {exc}")
+            return False
+        st.error(f"HandCoach cannot reach its results database just now ({exc}). Please "
+                 "try again in a moment.")
+        st.stop()
     st.session_state[_ACCOUNTS_ON] = on
     return on
 
@@ -64,6 +69,9 @@ def signed_in() -> Principal | None:
         forget()
         st.session_state.signed_out = "You were signed out. Please sign in again."
         return None
+    if st.session_state.get(_WHO) is not None and st.session_state[_WHO].user_id != who.user_id:
+        forget()                                   # never another user's page state
+        return signed_in()
     st.session_state[_WHO] = who
     st.session_state[_CHECKED] = now
     return who
@@ -71,6 +79,7 @@ def signed_in() -> Principal | None:
 
 def remember(who: Principal, token: str) -> None:
     """Keep a fresh sign-in for this browser session (never logged: the token is secret)."""
+    forget()
     st.session_state[TOKEN] = token
     st.session_state[_WHO] = who
     st.session_state[_CHECKED] = datetime.now(timezone.utc)
@@ -79,8 +88,43 @@ def remember(who: Principal, token: str) -> None:
 
 
 def forget() -> None:
-    for key in (TOKEN, _WHO, _CHECKED):
-        st.session_state.pop(key, None)
+    """Sign this browser session out and drop everything its pages kept (a live session,
+    an analysed video, a patient picked): the next person at this browser starts clean.
+    A session still being recorded is closed as interrupted, its data kept."""
+    live = st.session_state.get("live")
+    if live is not None and getattr(live, "saved", None) is None:
+        try:
+            live.end(None)
+        except Exception:  # noqa: BLE001 - signing out must not fail on a closing session
+            log.warning("a live session could not be closed at sign-out", exc_info=True)
+    for key in list(st.session_state):
+        if key != _ACCOUNTS_ON:
+            del st.session_state[key]
+
+
+#: how often the live view's own refresh (which skips main.py) checks the sign-in (s):
+#: it keeps a patient who exercises without clicking signed in, and ends an account
+#: switched off meanwhile.
+KEEP_ALIVE_S = 60.0
+
+
+def keep_alive() -> None:
+    """Call from a fragment that reruns on its own (the live view): renews the sign-in
+    about once a minute, and reruns the whole page when it has ended."""
+    token = st.session_state.get(TOKEN)
+    checked = st.session_state.get(_CHECKED)
+    if not token or checked is None:
+        return
+    now = datetime.now(timezone.utc)
+    if (now - checked).total_seconds() < KEEP_ALIVE_S:
+        return
+    try:
+        who = resume(store(), token, now)
+    except StoreError:
+        return                                     # main.py's grace rules apply later
+    if who is None:
+        st.rerun(scope="app")
+    st.session_state[_CHECKED] = now
 
 
 def current() -> Principal | None:

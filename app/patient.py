@@ -84,7 +84,12 @@ def _prescribed(acc: Access) -> Program:
     if len(hands) > 1:
         hand = st.sidebar.radio("Which hand today?", hands, key="prescribed-hand",
                                 format_func=lambda h: f"{h.capitalize()} hand")
-    return program_of(current[hand])
+    try:
+        return program_of(current[hand])
+    except LibraryError as exc:     # e.g. an exercise this version of HandCoach dropped
+        st.sidebar.error(f"Your program could not be used ({exc}); these are the usual "
+                         "exercises. Please tell your therapist.")
+        return parse_program({}, source="default")
 
 
 def program() -> Program:
@@ -92,6 +97,8 @@ def program() -> Program:
     acc = _signed_in_patient()
     if acc is not None:
         return _prescribed(acc)
+    if current() is not None:       # staff: the library as it is, not this computer's file
+        return parse_program({}, source="default")
     try:
         return load_program()
     except LibraryError as exc:

@@ -190,8 +190,10 @@ def _app(args: argparse.Namespace) -> int:
     home = Path(__file__).resolve().parent.parent / "app" / "main.py"
     extra = [a for a in args.streamlit_args if a != "--"]
     cmd = [sys.executable, "-m", "streamlit", "run", str(home), *extra]
-    # No usage statistics sent anywhere, and no developer "Deploy" menu for patients.
-    env = {"STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal", **os.environ,
+    # No usage statistics sent anywhere, no developer "Deploy" menu, and no traceback on
+    # a patient's screen should a page ever fail (the server's log keeps it).
+    env = {"STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal",
+           "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "none", **os.environ,
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     if os.name == "posix":
         # Become Streamlit: a stop signal (Ctrl-C, a service manager, a test) reaches the

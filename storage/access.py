@@ -113,8 +113,11 @@ class Access:
                     therapist_id: int | None = self.principal.user_id
                 else:
                     therapist_id = find_therapist(s, therapist).id if therapist else None
+                # Only an administrator may attach an account to an existing record
+                # (sessions saved before accounts); a therapist could otherwise claim
+                # another therapist's patient by typing their name.
                 user = create_user(s, username, password, "patient", name, name,
-                                   therapist_id)
+                                   therapist_id, take_over=self.principal.role == "admin")
                 patient_id = user.patient_id
         except IntegrityError as exc:
             raise AccountError(f"the user name {username!r} is taken") from exc
@@ -223,9 +226,9 @@ class Access:
                     s.add(row)
                     s.flush()
                     return prescription_info(row, patient.name)
-            except IntegrityError:
+            except IntegrityError as exc:
                 if attempt:
-                    raise
+                    raise self._error(exc) from exc
             except SQLAlchemyError as exc:
                 raise self._error(exc) from exc
         raise AssertionError("unreachable")

@@ -119,8 +119,8 @@ class Store:
         try:
             if self._default_path is not None:
                 self._default_path.parent.mkdir(parents=True, exist_ok=True)
-            with self.engine.begin() as conn:
-                command.upgrade(alembic_config(conn), "head")
+            with self.engine.connect() as conn:
+                self._upgrade(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"{reason(exc)} ({self.where})") from exc
         except OSError as exc:
@@ -130,6 +130,29 @@ class Store:
             raise StoreError(f"results database {self.where} has a schema this HandCoach "
                              f"does not know ({str(exc).splitlines()[0]})") from exc
         self._ready = True
+
+    def _upgrade(self, conn: Connection) -> None:
+        """`alembic upgrade head` in one transaction.
+
+        On SQLite, Alembic's batch mode rebuilds a table to alter it (copy, drop, rename);
+        with foreign keys enforced, dropping the old `sessions` would cascade to every rep,
+        warning and frame. Enforcement is off during the upgrade (SQLite only allows that
+        outside a transaction), and the result is checked before it is committed.
+        """
+        sqlite = self.dialect == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise StoreError(f"upgrading {self.where} would break its links between "
+                                     "tables; it was left as it was")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+                conn.commit()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -136,8 +136,8 @@ class LoginSession(Base):
 
 
 class LoginAttempt(Base):
-    """A failed sign-in, for rate limiting (the name as typed, lowercased; never the
-    password)."""
+    """A sign-in attempt not (yet) successful, for rate limiting: the SHA-256 of the name
+    as typed (lowercased), never the name itself nor the password."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)

@@ -5,11 +5,13 @@ guesser is slowed down."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from clinic import FIST_DOSE, PASSWORDS, build_clinic, days_ago, record_session
 from conftest import handcoach
+from sqlalchemy import select
 
 from accounts import (
     AccountError,
@@ -307,3 +309,50 @@ def test_the_first_administrator_comes_from_the_command_line(tmp_path, monkeypat
     with pytest.raises(SignInRefused):
         sign_in(store, "ann", "ann-pass-1234")
     store.close()
+
+
+def test_a_therapist_cannot_claim_an_existing_record(sqlite_store):
+    clinic = build_clinic(sqlite_store)
+    record_session(sqlite_store, "Zed Legacy", started=days_ago(5))   # before accounts
+    thera = clinic.access("thera")
+    for name in ("Zed Legacy", "Cat Moss"):          # nobody's yet; another therapist's
+        with pytest.raises(AccountError, match="cannot be added here") as refused:
+            thera.add_patient(name, "newuser", "new-pass-12345")
+        assert "already" not in str(refused.value) and "tess" not in str(refused.value)
+    assert [p.name for p in thera.patients()] == ["Ann Lee", "Bob Ray"]
+    assert [p.name for p in clinic.access("tess").patients()] == ["Cat Moss"]
+    # The administrator may attach an account to the old record, sessions and all.
+    info = clinic.access("admin").add_patient("Zed Legacy", "zed", "zed-pass-12345",
+                                              therapist="thera")
+    assert len(thera.sessions(info.id)) == 1
+
+
+def test_guesses_sent_at_once_are_limited_like_guesses_in_a_row(sqlite_store):
+    build_clinic(sqlite_store)
+    outcomes: list[str] = []
+
+    def guess(k: int) -> None:
+        try:
+            sign_in(sqlite_store, "ann", f"parallel-guess-{k}")
+        except SignInRefused:
+            outcomes.append("refused")
+        except TooManyAttempts:
+            outcomes.append("locked")
+
+    threads = [threading.Thread(target=guess, args=(k,)) for k in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("refused") == MAX_FAILURES and outcomes.count("locked") == 7
+
+
+def test_the_attempts_table_keeps_no_typed_name(sqlite_store):
+    from storage.models import LoginAttempt
+
+    build_clinic(sqlite_store)
+    with pytest.raises(SignInRefused):
+        sign_in(sqlite_store, "ann-pass-1234", "ann")        # fields swapped by mistake
+    with sqlite_store.transaction() as s:
+        (kept,) = s.scalars(select(LoginAttempt.username)).all()
+    assert "ann" not in kept and len(kept) == 64

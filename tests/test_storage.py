@@ -520,3 +520,35 @@ def test_bad_arguments_are_programming_errors(sqlite_url):
     with pytest.raises(ValueError, match="finished"):
         rec3.add_frame(1.0, None)
     assert list_sessions("Al", rec3.store)[0].status == "interrupted"
+
+
+def test_upgrading_a_database_with_sessions_keeps_every_row(db_url):
+    """A results file from before accounts (schema 0001) holding a patient's session, its
+    reps and warnings: the upgrade adds accounts and prescriptions and loses nothing."""
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+        conn.execute(text("INSERT INTO patients (id, name, created_at) "
+                          "VALUES (1, 'Old Patient', '2026-11-01 10:00:00')"))
+        conn.execute(text(
+            "INSERT INTO sessions (id, patient_id, exercise, source, started_at, status, "
+            "reps, extra_reps, frames, frames_with_hand) VALUES (1, 1, 'fist', 'live', "
+            "'2026-11-01 10:00:00', 'complete', 2, 0, 60, 60)"))
+        conn.execute(text("INSERT INTO warnings (session_id, seq, t, code, message) "
+                          "VALUES (1, 0, 1.5, 'TOO_FAST', 'Slow down')"))
+        conn.execute(text(
+            "INSERT INTO reps (session_id, number, set_number, start_s, end_s, positions, "
+            "holds_s, peak_flexion, min_flexion, flags) VALUES (1, 1, 1, 0.5, 2.0, '[]', "
+            "'[]', '{}', '{}', '[]')"))
+    engine.dispose()
+    store = Store.open(db_url)
+    try:
+        (session,) = list_sessions("Old Patient", store=store)
+        assert (session.reps, session.warnings, session.warning_codes) == (
+            2, 1, {"TOO_FAST": 1})
+        assert [r.number for r in load_reps(session.id, store=store)] == [1]
+        with store.engine.connect() as conn:
+            head = ScriptDirectory.from_config(alembic_config(None)).get_current_head()
+            assert MigrationContext.configure(conn).get_current_revision() == head
+    finally:
+        store.close()

@@ -397,3 +397,22 @@ def test_a_patients_saved_session_is_in_the_review_and_the_report(clinic, monkey
     # Her therapist sees it in the sessions of the review.
     review = open_page(signed_in("tess"), "review")
     assert "3/10" in texts(review)
+
+
+def test_signing_out_leaves_nothing_for_the_next_person(clinic):
+    at = signed_in("ann")
+    at.session_state["analysis"] = "Ann's analysed video"
+    at.session_state["review_patient"] = 1
+    at.sidebar.button(key="sign-out").click().run()
+    assert at.title[0].value == "HandCoach"               # the sign-in page
+    assert "analysis" not in at.session_state and "review_patient" not in at.session_state
+
+
+def test_no_page_opens_when_the_database_cannot_say_who_may_sign_in(env, monkeypatch):
+    # The clinic's database is on a drive that is not there.
+    monkeypatch.setenv("HANDCOACH_DB_URL", f"sqlite:///{env / 'unplugged' / 'results.db'}")
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    assert not at.exception, at.exception
+    (error,) = at.error
+    assert error.value.startswith("HandCoach cannot reach its results database")
+    assert not at.title and not at.text_input                # no page, no "Your name"

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
+from app.auth import keep_alive
 from app.coach import CoachStatus, LiveCoach
 from app.live_session import DONE, RATING, RUNNING, LiveSession, previous_session
 from app.overlay import STOP_CODES
@@ -170,6 +171,7 @@ def _running(live: LiveSession) -> None:
 def _live_status(coach: LiveCoach) -> None:
     """The counter and warnings beside the video, redrawn a few times a second; a tone
     when a rep was counted or a hold reached since the last redraw."""
+    keep_alive()
     s = coach.status()
     _status(s)
     heard = st.session_state.get("heard", (0, 0))
