@@ -13,13 +13,36 @@ Passwords are kept only as argon2 hashes; the first administrator is created wit
 
 from __future__ import annotations
 
-from .errors import AccountError, SignInRefused, TooManyAttempts
-from .login import ABSOLUTE_LIMIT, IDLE_LIMIT, resume, sign_in, sign_out
-from .principal import Principal
-from .users import UserInfo, add_user, any_accounts, list_users, set_active, set_password
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: where each public name lives, imported on first use (PEP 562): `handcoach analyze`
+#: needs only AccountError, and the rest brings SQLAlchemy and argon2 (0.5 s of start-up).
+_WHERE = {
+    "AccountError": "errors", "SignInRefused": "errors", "TooManyAttempts": "errors",
+    "ABSOLUTE_LIMIT": "login", "IDLE_LIMIT": "login", "resume": "login",
+    "sign_in": "login", "sign_out": "login", "Principal": "principal",
+    "UserInfo": "users", "add_user": "users", "any_accounts": "users",
+    "list_users": "users", "set_active": "users", "set_password": "users",
+}
 
 __all__ = [
     "ABSOLUTE_LIMIT", "IDLE_LIMIT", "AccountError", "Principal", "SignInRefused",
     "TooManyAttempts", "UserInfo", "add_user", "any_accounts", "list_users", "resume",
     "set_active", "set_password", "sign_in", "sign_out",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'accounts' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from .errors import AccountError, SignInRefused, TooManyAttempts
+    from .login import ABSOLUTE_LIMIT, IDLE_LIMIT, resume, sign_in, sign_out
+    from .principal import Principal
+    from .users import UserInfo, add_user, any_accounts, list_users, set_active, set_password

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import cv2
@@ -22,6 +23,7 @@ from exercises.alerts import Alert
 from exercises.engine import EngineState, ExerciseEngine
 from exercises.library import Exercise
 from handcoach.pipeline import HandPipeline, TrackAhead, Tracked
+from handcoach.track_process import Answer
 from storage.background import BackgroundRecorder
 from vision.kinematics import HandMeasures
 from vision.landmarks import N_ANGLES
@@ -34,6 +36,9 @@ from .overlay import OverlayInput, draw_panel, draw_skeleton
 MAX_FRAME_GAP_S = 2.0
 #: the frame interval assumed after such a gap (s): 15 fps, the slowest rate we support.
 FALLBACK_FRAME_S = 1.0 / 15.0
+#: a frame handed over less than this long (s) after the previous one was returned was
+#: already waiting: the machine is behind the camera (see LiveCoach._process_behind).
+BEHIND_GAP_S = 0.002
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,10 @@ class LiveCoach:
                                      track_arm=self.exercise.needs_elbow)
         self._ahead: TrackAhead[None] = TrackAhead(self.pipeline)
         self._pending: Tracked | None = None
+        #: behind the camera: the frame MediaPipe is working on, and its picture.
+        self._inflight: tuple[Future[Tracked] | Answer, np.ndarray, float] | None = None
+        self._returned_at = -np.inf
+        self._last_view: np.ndarray | None = None
         self.engine = ExerciseEngine(self.exercise, prescribed_side=self.side,
                                      done_today=self.done_today)
         self._state = self.engine.state(0.0)
@@ -135,7 +144,50 @@ class LiveCoach:
         with self._busy:
             if self._closed:
                 return cv2.flip(rgb, 1) if self.mirror else rgb
-            return self._process(rgb, frame_t)
+            behind = time.perf_counter() - self._returned_at < BEHIND_GAP_S
+            view = (self._process_behind(rgb, frame_t) if behind
+                    else self._process(rgb, frame_t))
+            self._last_view = view
+            self._returned_at = time.perf_counter()
+            return view
+
+    def _process_behind(self, rgb: np.ndarray, frame_t: float | None) -> np.ndarray:
+        """When frames wait for us (the machine is slower than the camera), MediaPipe gets
+        this frame and we return the previous one, finished and drawn: MediaPipe never
+        waits for our half, so the machine keeps up with more frames (each shown one
+        frame later). While frames keep up, `_process` shows each frame at once."""
+        t = self._clock(frame_t)
+        self._ended = False
+        future = self._ahead.submit(t, rgb)
+        if self._pending is not None:        # from `_process`: its frame was shown
+            self._finish(self._pending)
+            self._pending = None
+        if self._inflight is None:
+            self._inflight = (future, rgb, t)
+            return self._last_view if self._last_view is not None else self._mirror(rgb)
+        before, shown_rgb, shown_t = self._inflight
+        self._inflight = (future, rgb, t)
+        got = before.result()
+        self._finish(got)
+        view = self._mirror(shown_rgb)
+        last = self.engine.alerts[-1] if self.engine.alerts else None
+        draw_panel(view, OverlayInput(state=self._state, t=shown_t, flexion=self._flexion,
+                                      joints=self.exercise.joints, alert=last))
+        self._draw_hand(view, got)
+        self._status = self._snapshot(shown_t, got.tracked.hand is not None)
+        return view
+
+    def _mirror(self, rgb: np.ndarray) -> np.ndarray:
+        # cv2.flip: 0.2 ms on a 540x960 frame, where NumPy's reversed copy took 2.5 ms.
+        return cv2.flip(rgb, 1) if self.mirror else rgb.copy()
+
+    def _draw_hand(self, view: np.ndarray, got: Tracked) -> None:
+        hand = got.tracked.hand
+        if hand is not None:
+            skeleton = hand.image[:, :2].copy()
+            if self.mirror:
+                skeleton[:, 0] = view.shape[1] - skeleton[:, 0]
+            draw_skeleton(view, skeleton)
 
     def _process(self, rgb: np.ndarray, frame_t: float | None) -> np.ndarray:
         """MediaPipe works on this frame on its own thread while this one mirrors it and
@@ -145,21 +197,18 @@ class LiveCoach:
         t = self._clock(frame_t)
         self._ended = False
         future = self._ahead.submit(t, rgb)
-        # cv2.flip: 0.2 ms on a 540x960 frame, where NumPy's reversed copy took 2.5 ms.
-        view = cv2.flip(rgb, 1) if self.mirror else rgb.copy()
+        view = self._mirror(rgb)
+        if self._inflight is not None:       # from `_process_behind`: never shown, counted
+            self._finish(self._inflight[0].result())
+            self._inflight = None
         if self._pending is not None:
             self._finish(self._pending)
         last = self.engine.alerts[-1] if self.engine.alerts else None
         draw_panel(view, OverlayInput(state=self._state, t=t, flexion=self._flexion,
                                       joints=self.exercise.joints, alert=last))
         self._pending = got = future.result()
-        hand = got.tracked.hand
-        if hand is not None:
-            skeleton = hand.image[:, :2].copy()
-            if self.mirror:
-                skeleton[:, 0] = view.shape[1] - skeleton[:, 0]
-            draw_skeleton(view, skeleton)
-        self._status = self._snapshot(t, hand is not None)
+        self._draw_hand(view, got)
+        self._status = self._snapshot(t, got.tracked.hand is not None)
         return view
 
     def _finish(self, got: Tracked) -> None:
@@ -192,6 +241,9 @@ class LiveCoach:
         if self._pending is not None:
             self._finish(self._pending)
             self._pending = None
+        if self._inflight is not None:
+            self._finish(self._inflight[0].result())
+            self._inflight = None
 
     def _count(self, m: HandMeasures | None, state: EngineState, new_reps: int) -> None:
         self._frames += 1

@@ -29,11 +29,17 @@ CLIPS = [ROOT.parent / "shared" / "footage" / "webcam_fist_1.mp4",
          ROOT / "sample_videos" / "fist.mp4"]
 
 
-def rss_mb() -> float:
-    """Current resident set size (Linux /proc), MB."""
-    with open("/proc/self/statm") as fh:
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident set size of a process (Linux /proc), MB."""
+    with open(f"/proc/{pid}/statm") as fh:
         pages = int(fh.read().split()[1])
     return pages * resource.getpagesize() / 1e6
+
+
+def total_rss_mb(coach: LiveCoach) -> float:
+    """This process and the coach's MediaPipe process (handcoach.track_process), MB."""
+    worker = coach._ahead.worker_pid
+    return rss_mb() + (rss_mb(worker) if worker is not None else 0.0)
 
 
 def load_frames() -> list[np.ndarray]:
@@ -63,15 +69,16 @@ def main() -> None:
         coach = LiveCoach(get_exercise("fist"), recorder)
         start = time.perf_counter()
         first_minute = None
-        last_minute = rss_mb()
+        last_minute = total_rss_mb(coach)
         for i in range(n):
             t = i / args.fps
             coach.process(frames[i % len(frames)], t)
             if (i + 1) % int(60 * args.fps) == 0:
                 minute = (i + 1) / (60 * args.fps)
-                mb = last_minute = rss_mb()
+                mb = last_minute = total_rss_mb(coach)
                 first_minute = first_minute or mb
-                print(f"minute {minute:4.0f}: RSS {mb:7.1f} MB (+{mb - first_minute:5.1f}), "
+                print(f"minute {minute:4.0f}: RSS, MediaPipe's process included {mb:7.1f} MB "
+                      f"(+{mb - first_minute:5.1f}), "
                       f"reps {coach.status().state.reps + coach.status().state.extra_reps}, "
                       f"{(i + 1) / (time.perf_counter() - start):5.0f} fps")
         coach.stream_ended()

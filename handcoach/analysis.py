@@ -116,7 +116,10 @@ def analyze_video(path: str | Path, exercise: str | None = None, hand: HandChoic
             HandPipeline(model=model, hand=hand, mirrored=mirrored, smoothing=smoothing,
                          track_arm=track_arm) as pipeline:
         expected = source.duration_s or 0.0
-        with TrackAhead(pipeline) as ahead:
+        # A thread, not a process: a whole video keeps MediaPipe busy, and starting a
+        # second Python with MediaPipe (~0.8 s) would not pay off on short clips
+        # (benchmarks/analyze_speed.py: 1.29x a bare loop's time with it, 0.96 without).
+        with TrackAhead(pipeline, separate_process=False) as ahead:
             for frame, tracked in ahead.run((f.t, f.rgb, f) for f in source):
                 result = pipeline.finish(tracked)
                 times.append(frame.t)

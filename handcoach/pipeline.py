@@ -6,9 +6,9 @@ kinematics -> FrameResult. The exercise engine consumes FrameResults. With `trac
 
 The path has two halves: `track` (MediaPipe, which spends its time in C++ with Python's
 lock released, on one core) and `finish` (smoothing and kinematics, in Python). `process`
-runs both; `TrackAhead` runs the next frame's `track` on a second thread while the caller
-finishes the previous frame, so on a 2-core machine our Python work hides behind
-MediaPipe's instead of adding to it.
+runs both; `TrackAhead` runs the next frame's `track` in a process of its own (or on a
+second thread) while the caller finishes the previous frame, so on a 2-core machine our
+Python work hides behind MediaPipe's instead of adding to it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from vision.smoothing import OneEuroFilter
 from vision.tracker import HandChoice, HandTracker, Model
 
 if TYPE_CHECKING:
-    from vision.pose import ArmObservation
+    from vision.pose import ArmObservation, ArmTracker
+
+    from .track_process import Answer, TrackProcess
 
 #: One Euro settings for the world landmarks (metres, speeds in m/s), tuned with
 #: benchmarks/smoothing.py on ../shared/footage (numbers in README.md): at rest it cuts
@@ -83,13 +85,12 @@ class HandPipeline:
 
     def __init__(self, model: Model = "lite", hand: HandChoice = "auto", mirrored: bool = False,
                  smoothing: dict[str, float] | None = None, track_arm: bool = False) -> None:
-        self.tracker = HandTracker(model=model, hand=hand, mirrored=mirrored)
-        self.arm = None
-        if track_arm:
-            from vision.pose import ArmTracker
-
-            # The wheel ships one Pose landmark model (full); it is used for both.
-            self.arm = ArmTracker(model="full", mirrored=mirrored)
+        self.model, self.hand, self.mirrored = model, hand, mirrored
+        self.track_arm = track_arm
+        # MediaPipe's graphs are built on the first `track`: a pipeline whose tracking
+        # runs in another process (TrackAhead) never loads them here.
+        self._tracker: HandTracker | None = None
+        self._arm: ArmTracker | None = None
         settings = SMOOTHING if smoothing is None else smoothing
         self._world_filter = OneEuroFilter(**settings)
         self._image_filter = OneEuroFilter(**{**settings,
@@ -103,10 +104,18 @@ class HandPipeline:
         """MediaPipe's half: the hands (and, with `track_arm`, the arm) in one frame.
 
         Calls must come in time order, from one thread at a time."""
-        tracked = self.tracker.process(t, rgb)
+        if self._tracker is None:
+            self._tracker = HandTracker(model=self.model, hand=self.hand,
+                                        mirrored=self.mirrored)
+            if self.track_arm:
+                from vision.pose import ArmTracker
+
+                # The wheel ships one Pose landmark model (full); it is used for both.
+                self._arm = ArmTracker(model="full", mirrored=self.mirrored)
+        tracked = self._tracker.process(t, rgb)
         arm = None
-        if self.arm is not None and tracked.hand is not None:
-            arm = self.arm.process(t, rgb, tracked.hand.side)
+        if self._arm is not None and tracked.hand is not None:
+            arm = self._arm.process(t, rgb, tracked.hand.side)
         return Tracked(tracked, arm)
 
     def finish(self, got: Tracked) -> FrameResult:
@@ -137,9 +146,10 @@ class HandPipeline:
         return wrist_flexion(arm.wrist - arm.elbow, hand.world, hand.chirality)
 
     def close(self) -> None:
-        self.tracker.close()
-        if self.arm is not None:
-            self.arm.close()
+        if self._tracker is not None:
+            self._tracker.close()
+        if self._arm is not None:
+            self._arm.close()
 
     def __enter__(self) -> HandPipeline:
         return self
@@ -149,20 +159,40 @@ class HandPipeline:
 
 
 Item = TypeVar("Item")
-#: Python's thread switch interval while MediaPipe runs beside our code (s).
+#: Python's thread switch interval while MediaPipe runs beside our code on a thread (s).
 SWITCH_INTERVAL_S = 0.0002
 
 
 class TrackAhead(Generic[Item]):
-    """MediaPipe on a second thread, one frame ahead of the caller.
+    """MediaPipe one frame ahead of the caller: in a process of its own
+    (handcoach.track_process), or with `separate_process=False` on a second thread.
 
     `run(frames)` takes (t, rgb, item) and yields (item, Tracked) in order; while the
     caller works on one frame (our Python half, the engine, drawing), the next frame is
-    already in MediaPipe. At most one frame waits, so memory stays flat.
+    already in MediaPipe. At most two frames are in flight, so memory stays flat.
+
+    A process is the default: on a thread, MediaPipe's own Python (packets, output
+    callbacks, protobufs) and ours took turns at the interpreter's lock, and MediaPipe
+    slowed by about as much as our half cost. If no process can be started, a thread.
     """
 
-    def __init__(self, pipeline: HandPipeline) -> None:
+    def __init__(self, pipeline: HandPipeline, separate_process: bool = True) -> None:
         self.pipeline = pipeline
+        self.separate_process = separate_process
+        self._process: TrackProcess | None = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    def _start(self, rgb: np.ndarray) -> None:
+        if self.separate_process:
+            from .track_process import TrackProcess
+
+            p = self.pipeline
+            try:
+                self._process = TrackProcess(p.model, p.hand, p.mirrored, p.track_arm,
+                                             slot_bytes=rgb.nbytes)
+                return
+            except OSError:
+                self.separate_process = False
         # MediaPipe's graph threads hand results back through Python callbacks, which
         # need the GIL; with Python's default 5 ms switch interval they wait for our
         # thread's turn to end, and MediaPipe ran at a quarter of its speed beside a busy
@@ -170,12 +200,22 @@ class TrackAhead(Generic[Item]):
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="handcoach-track")
 
-    def submit(self, t: float, rgb: np.ndarray) -> Future[Tracked]:
+    @property
+    def worker_pid(self) -> int | None:
+        """The MediaPipe process's id (None on a thread, or before the first frame)."""
+        return self._process.pid if self._process is not None else None
+
+    def submit(self, t: float, rgb: np.ndarray) -> Future[Tracked] | Answer:
+        if self._process is None and self._pool is None:
+            self._start(rgb)
+        if self._process is not None:
+            return self._process.submit(t, rgb)
+        assert self._pool is not None
         return self._pool.submit(self.pipeline.track, t, rgb)
 
     def run(self, frames: Iterable[tuple[float, np.ndarray, Item]]
             ) -> Iterator[tuple[Item, Tracked]]:
-        pending: tuple[Item, Future[Tracked]] | None = None
+        pending: tuple[Item, Future[Tracked] | Answer] | None = None
         for t, rgb, item in frames:
             future = self.submit(t, rgb)
             if pending is not None:
@@ -185,7 +225,10 @@ class TrackAhead(Generic[Item]):
             yield pending[0], pending[1].result()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        if self._process is not None:
+            self._process.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
     def __enter__(self) -> TrackAhead[Item]:
         return self

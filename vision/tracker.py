@@ -127,7 +127,9 @@ class HandTracker:
             self._last_probe = t
             if self._probe_pool is None:
                 self._probe_pool = ThreadPoolExecutor(1, thread_name_prefix="handcoach-probe")
-            self._probe_answer = self._probe_pool.submit(self._count_hands, t, rgb)
+            # A copy: the caller may reuse the frame's memory before the probe is done
+            # (TrackProcess's shared slots); once a second, 0.1 ms.
+            self._probe_answer = self._probe_pool.submit(self._count_hands, t, rgb.copy())
             self._probe_age = 0
         if self._two_hands:
             if self._dual is None:
