@@ -112,6 +112,8 @@ class LiveCoach:
         self.pipeline = HandPipeline(model=self.model, hand=self.side or "auto",
                                      track_arm=self.exercise.needs_elbow)
         self._ahead: TrackAhead[None] = TrackAhead(self.pipeline)
+        # MediaPipe starts now, while the page sets up the camera, not at the first frame.
+        self._ahead.start()
         self._pending: Tracked | None = None
         #: behind the camera: the frame MediaPipe is working on, and its picture.
         self._inflight: tuple[Future[Tracked] | Answer, np.ndarray, float] | None = None

@@ -85,6 +85,10 @@ def main() -> None:
     for n in range(args.min, args.max + 1):
         streams = [Stream(frames, args.fps, args.seconds) for _ in range(n)]
         for s in streams:
+            # Each patient's MediaPipe is up before their camera starts, as on the
+            # exercise page (the coach is made at "Start session", the video comes later).
+            s.coach._ahead.wait_ready()
+        for s in streams:
             s.start()
         for s in streams:
             s.join()

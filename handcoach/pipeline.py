@@ -100,10 +100,8 @@ class HandPipeline:
     def process(self, t: float, rgb: np.ndarray) -> FrameResult:
         return self.finish(self.track(t, rgb))
 
-    def track(self, t: float, rgb: np.ndarray) -> Tracked:
-        """MediaPipe's half: the hands (and, with `track_arm`, the arm) in one frame.
-
-        Calls must come in time order, from one thread at a time."""
+    def warm(self) -> HandTracker:
+        """Build MediaPipe's graphs now (they are otherwise built by the first `track`)."""
         if self._tracker is None:
             self._tracker = HandTracker(model=self.model, hand=self.hand,
                                         mirrored=self.mirrored)
@@ -112,7 +110,13 @@ class HandPipeline:
 
                 # The wheel ships one Pose landmark model (full); it is used for both.
                 self._arm = ArmTracker(model="full", mirrored=self.mirrored)
-        tracked = self._tracker.process(t, rgb)
+        return self._tracker
+
+    def track(self, t: float, rgb: np.ndarray) -> Tracked:
+        """MediaPipe's half: the hands (and, with `track_arm`, the arm) in one frame.
+
+        Calls must come in time order, from one thread at a time."""
+        tracked = self.warm().process(t, rgb)
         arm = None
         if self._arm is not None and tracked.hand is not None:
             arm = self._arm.process(t, rgb, tracked.hand.side)
@@ -182,14 +186,20 @@ class TrackAhead(Generic[Item]):
         self._process: TrackProcess | None = None
         self._pool: ThreadPoolExecutor | None = None
 
-    def _start(self, rgb: np.ndarray) -> None:
+    def start(self, frame_bytes: int = 1920 * 1080 * 3) -> None:
+        """Start MediaPipe now rather than at the first frame (its process takes about a
+        second to import MediaPipe and build the graphs; a patient who starts moving at
+        once must not lose their first rep to it). frame_bytes: the largest frame expected
+        (larger ones still work, a little slower); memory is only used as frames fill it."""
+        if self._process is not None or self._pool is not None:
+            return
         if self.separate_process:
             from .track_process import TrackProcess
 
             p = self.pipeline
             try:
                 self._process = TrackProcess(p.model, p.hand, p.mirrored, p.track_arm,
-                                             slot_bytes=rgb.nbytes)
+                                             slot_bytes=frame_bytes)
                 return
             except OSError:
                 self.separate_process = False
@@ -200,6 +210,10 @@ class TrackAhead(Generic[Item]):
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="handcoach-track")
 
+    def wait_ready(self, timeout_s: float = 60.0) -> bool:
+        """Wait until MediaPipe is ready for the first frame (True at once on a thread)."""
+        return self._process.wait_ready(timeout_s) if self._process is not None else True
+
     @property
     def worker_pid(self) -> int | None:
         """The MediaPipe process's id (None on a thread, or before the first frame)."""
@@ -207,7 +221,7 @@ class TrackAhead(Generic[Item]):
 
     def submit(self, t: float, rgb: np.ndarray) -> Future[Tracked] | Answer:
         if self._process is None and self._pool is None:
-            self._start(rgb)
+            self.start(rgb.nbytes)
         if self._process is not None:
             return self._process.submit(t, rgb)
         assert self._pool is not None

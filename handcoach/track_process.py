@@ -95,10 +95,27 @@ class TrackProcess:
         self._answers: dict[int, object] = {}
         self._lock = threading.Lock()
         self._closed = False
+        self._ready = False
 
     @property
     def pid(self) -> int:
         return self._proc.pid
+
+    def wait_ready(self, timeout_s: float = ANSWER_TIMEOUT_S) -> bool:
+        """Wait until MediaPipe's graphs are built in the worker; False if not in time."""
+        with self._lock:
+            return self._await_ready(timeout_s)
+
+    def _await_ready(self, timeout_s: float) -> bool:
+        if not self._ready:
+            try:
+                if not self._conn.poll(timeout_s):
+                    return False
+                self._conn.recv()               # the worker's ("ready",)
+            except (EOFError, OSError) as exc:
+                raise self._died(exc) from None
+            self._ready = True
+        return True
 
     def submit(self, t: float, rgb: np.ndarray) -> Answer:
         with self._lock:
@@ -125,6 +142,8 @@ class TrackProcess:
 
     def _collect(self) -> None:
         """Receive the oldest outstanding answer (the worker answers in order)."""
+        if not self._await_ready(ANSWER_TIMEOUT_S):
+            raise self._died(TimeoutError("not started"))
         try:
             if not self._conn.poll(ANSWER_TIMEOUT_S):
                 raise self._died(TimeoutError("no answer"))
@@ -188,11 +207,10 @@ def _serve(sock_fd: int, mem_fd: int, slot_bytes: int, args: dict) -> None:
     mem = mmap.mmap(mem_fd, slot_bytes * SLOTS)
     pipeline = HandPipeline(**args)
     try:
+        pipeline.warm()                     # ready before the first frame comes
+        conn.send(("ready",))
         while True:
-            try:
-                message = conn.recv()
-            except (EOFError, OSError):
-                return                      # the parent is gone
+            message = conn.recv()
             if message[0] == "close":
                 return
             _, seq, t, slot, shape, inline = message
@@ -205,10 +223,9 @@ def _serve(sock_fd: int, mem_fd: int, slot_bytes: int, args: dict) -> None:
             except Exception as exc:  # noqa: BLE001 - reported to the parent in one line
                 answer = ("error", seq, str(exc).splitlines()[0] if str(exc)
                           else type(exc).__name__)
-            try:
-                conn.send(answer)
-            except OSError:
-                return
+            conn.send(answer)
+    except (EOFError, OSError):
+        return                              # the parent is gone
     finally:
         pipeline.close()
         mem.close()

@@ -34,8 +34,10 @@ MODELS: tuple[str, ...] = ("lite", "full")
 
 _OTHER: dict[str, Side] = {"left": "right", "right": "left"}
 #: frames between a probe's frame and the frame that acts on its answer (at 30 fps,
-#: 100 ms later).
-PROBE_LAG_FRAMES = 3
+#: 200 ms later): a probe takes ~14 ms, and when frames come faster than the camera's
+#: (a loaded machine, or a video analysed at 6x real time) a 3-frame wait (16 ms there)
+#: often made tracking wait for it (live path 0.88 -> 0.90 of MediaPipe alone at 6).
+PROBE_LAG_FRAMES = 6
 
 
 class _Outputs(NamedTuple):
