@@ -56,6 +56,7 @@ def _finish(page, pain_after: int | None = None) -> str:
             slider.press("ArrowRight")
     page.get_by_role("button", name="Save my session").click()
     page.get_by_text("Session summary").wait_for(timeout=30_000)
+    page.get_by_text("Pain before / after").wait_for()   # the summary fully drawn
     return page.locator("body").inner_text()
 
 

@@ -129,6 +129,7 @@ def test_therapist_prescribes_patient_exercises_therapist_reviews(tmp_path):
         page.get_by_role("button", name="Finish").click()
         page.get_by_role("button", name="Save my session").click()
         page.get_by_text("Session summary").wait_for(timeout=30_000)
+        page.get_by_text("Pain before / after").wait_for()   # the summary fully drawn
         summary = page.locator("body").inner_text()
         assert re.search(r"Reps\s*3\b", summary), summary
         shot(page, "clinic_patient_summary.png")
