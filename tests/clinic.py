@@ -9,9 +9,12 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from accounts import Principal, add_user, sign_in
+from exercises.engine import ExerciseEngine
+from exercises.library import get_exercise
 from storage import Access, Store
 from storage.recorder import SessionRecorder
 from storage.records import RepRecord, WarningRecord
+from vision.kinematics import measure
 from vision.landmarks import N_ANGLES
 
 PASSWORDS = {"admin": "admin-pass-123", "thera": "thera-pass-123", "tess": "tess-pass-123",
@@ -76,3 +79,28 @@ def record_session(store: Store, patient: str, *, started: datetime, reps: int =
 
 def days_ago(n: float) -> datetime:
     return datetime.now(timezone.utc) - timedelta(days=n)
+
+
+def record_like_the_app(rec: SessionRecorder, seq) -> tuple[ExerciseEngine, np.ndarray]:
+    """The live app's loop: engine and recorder fed every frame. Returns the engine and
+    the angles that were recorded."""
+    engine = ExerciseEngine(get_exercise("fist"), prescribed_side="right")
+    angles = np.full((len(seq.times), N_ANGLES), np.nan)
+    for i, t in enumerate(seq.times):
+        before = len(engine.reps)
+        world = seq.world[i]
+        if np.isnan(world).any():
+            said = engine.update(float(t), None, 0)
+            rec.add_frame(float(t), None, None)
+        else:
+            m = measure(world, seq.chirality)
+            said = engine.update(float(t), m, 1, seq.chirality)
+            rec.add_frame(float(t), m.flexion, world)
+            angles[i] = m.flexion
+        for rep in engine.reps[before:]:
+            rec.add_rep(rep)
+        for alert in said:
+            rec.add_warning(alert)
+    for alert in engine.finish(float(seq.times[-1])):
+        rec.add_warning(alert)
+    return engine, angles

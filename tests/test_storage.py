@@ -22,13 +22,12 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from clinic import record_like_the_app
 from conftest import ROOT
 from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from exercises.alerts import Alert, Code
-from exercises.engine import ExerciseEngine
-from exercises.library import get_exercise
 from handcoach.analysis import AnalysisResult
 from storage import (
     RepRecord,
@@ -48,7 +47,7 @@ from storage.errors import DISK_FULL, UNREACHABLE
 from storage.models import Base, ExerciseSession, FrameChunk
 from synthetic.motions import build_track
 from synthetic.sequences import landmark_sequence
-from vision.kinematics import flexion_angles, measure
+from vision.kinematics import flexion_angles
 from vision.landmarks import ANGLE_NAMES, N_ANGLES
 
 TABLES = {"patients", "sessions", "reps", "warnings", "frames", "users", "login_sessions",
@@ -92,31 +91,6 @@ def fist_clip(seed: int = 3):
     track = build_track("fist", reps=2, seed=seed)
     return landmark_sequence(track, "right", noise_mm=1.0, drop_spans=[(1.2, 2.7)],
                              seed=seed)
-
-
-def record_like_the_app(rec: SessionRecorder, seq) -> tuple[ExerciseEngine, np.ndarray]:
-    """The live app's loop: engine and recorder fed every frame. Returns the engine and
-    the angles that were recorded."""
-    engine = ExerciseEngine(get_exercise("fist"), prescribed_side="right")
-    angles = np.full((len(seq.times), N_ANGLES), np.nan)
-    for i, t in enumerate(seq.times):
-        before = len(engine.reps)
-        world = seq.world[i]
-        if np.isnan(world).any():
-            said = engine.update(float(t), None, 0)
-            rec.add_frame(float(t), None, None)
-        else:
-            m = measure(world, seq.chirality)
-            said = engine.update(float(t), m, 1, seq.chirality)
-            rec.add_frame(float(t), m.flexion, world)
-            angles[i] = m.flexion
-        for rep in engine.reps[before:]:
-            rec.add_rep(rep)
-        for alert in said:
-            rec.add_warning(alert)
-    for alert in engine.finish(float(seq.times[-1])):
-        rec.add_warning(alert)
-    return engine, angles
 
 
 #: landmark jitter (1 mm) so that stored frames take realistic room.

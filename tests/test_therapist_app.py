@@ -10,18 +10,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from clinic import record_like_the_app
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from accounts import add_user, sign_in
-from exercises.engine import ExerciseEngine
-from exercises.library import get_exercise
 from handcoach.analysis import AnalysisResult
 from review.grading import grade_tam
 from storage import Access, SessionRecorder, Store, list_sessions, save_analysis
 from synthetic.motions import build_track
 from synthetic.sequences import landmark_sequence
-from vision.kinematics import flexion_angles, measure
+from vision.kinematics import flexion_angles
 from vision.landmarks import N_ANGLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,26 +46,11 @@ def live_fist_session(store: Store, patient: str, started_at: datetime, pain: tu
     every frame of a generated landmark sequence, landmarks kept."""
     track = build_track("fist", reps=2, seed=3)
     seq = landmark_sequence(track, "right", noise_mm=1.0, seed=3)
-    engine = ExerciseEngine(get_exercise("fist"), prescribed_side="right")
     rec = SessionRecorder(store)
     rec.start(patient, "fist", "right", "live", pain_before=pain[0], prescribed_reps=10,
               prescribed_sets=1, fps=30.0, started_at=started_at,
               prescription_id=prescription_id)
-    for t, world in zip(seq.times, seq.world, strict=True):
-        before = len(engine.reps)
-        if np.isnan(world).any():
-            said = engine.update(float(t), None, 0)
-            rec.add_frame(float(t), None, None)
-        else:
-            m = measure(world, seq.chirality)
-            said = engine.update(float(t), m, 1, seq.chirality)
-            rec.add_frame(float(t), m.flexion, world)
-        for rep in engine.reps[before:]:
-            rec.add_rep(rep)
-        for alert in said:
-            rec.add_warning(alert)
-    for alert in engine.finish(float(seq.times[-1])):
-        rec.add_warning(alert)
+    engine, _ = record_like_the_app(rec, seq)
     assert rec.finish(pain_after=pain[1], ended_at=started_at + timedelta(seconds=20))
     assert len(engine.reps) == 2
     return rec.session_id
