@@ -4,7 +4,7 @@ A fresh install has no accounts and runs for one person, as before accounts exis
 name in the sidebar, the program file. Once an administrator exists (`handcoach users add
 NAME --role admin`), every page needs a signed-in user, and every read goes through
 `storage.Access` for that user. The token lives in the browser's Streamlit session and is
-checked against the database on every full page run (accounts.login.resume), so an
+checked against the database on every full page run (handcoach.accounts.login.resume), so an
 expired, idle or switched-off account is signed out at its next click.
 """
 
@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from accounts import IDLE_LIMIT, Principal, any_accounts, resume, sign_out
 from app.store import store
-from storage import Access, StoreError
+from handcoach.accounts import IDLE_LIMIT, Access, Principal, any_accounts, resume, sign_out
+from handcoach.storage import StoreError
 
 log = logging.getLogger(__name__)
 

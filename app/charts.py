@@ -14,7 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from review.adherence import DayAdherence
+from handcoach.review.adherence import DayAdherence
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NOTHING_DUE = "#e8e8e8"

@@ -28,7 +28,7 @@ def demo_clip(exercise_id: str, folder: Path | None = None) -> Path:
 
     Raises RuntimeError (ffmpeg missing or failing) or OSError (cache not writable).
     """
-    from synthetic.render import render_exercise
+    from handcoach.synthetic.render import render_exercise
 
     folder = folder or clip_folder()
     path = folder / f"{exercise_id}.mp4"

@@ -3,7 +3,7 @@ for a table cell, the flag's own sentence where there is room."""
 
 from __future__ import annotations
 
-from review.flags import (
+from handcoach.review.flags import (
     FORM_WARNINGS,
     MISSED_DAYS,
     OVER_PRESCRIPTION,

@@ -15,8 +15,7 @@ import numpy as np
 
 from exercises.library import Exercise
 from exercises.norms import normal_flexion
-from storage import BackgroundRecorder, SessionInfo, Store, StoreError, close_abandoned
-from storage.recorder import tam_json
+from handcoach.storage import BackgroundRecorder, SessionInfo, Store, StoreError, close_abandoned
 from vision.landmarks import ANGLE_NAMES
 from vision.tracker import Model
 
@@ -63,7 +62,8 @@ class LiveSession:
             threading.Thread(target=_close_abandoned, args=(patient, store,
                                                             recorder.session_id),
                              name="handcoach-close-abandoned", daemon=True).start()
-        coach = LiveCoach(exercise, recorder, side=side, model=model, done_today=done_today)
+        coach = LiveCoach(exercise, recorder, side=side, model=model,
+                          done_today=done_today).start()
         return cls(exercise, patient, source, coach, recorder, pain_before)
 
     @property
@@ -100,7 +100,7 @@ class LiveSession:
         rows = []
         for finger, joint in measured_joints(self.exercise):
             i = ANGLE_NAMES.index((finger, joint))
-            today = status.hi[i]
+            today = status.rom.hi[i]
             last = (rom.get(finger, {}).get(joint) or {}).get("max")
             rows.append({
                 "joint": joint_label(finger, joint),
@@ -115,7 +115,7 @@ class LiveSession:
     def tam_today(self) -> dict[str, float | None]:
         """Total active motion per finger over this session, degrees (as it is stored)."""
         status = self.final or self.coach.status()
-        return tam_json(status.lo, status.hi)
+        return status.rom.tam_json()
 
 
 def _close_abandoned(patient: str, store: Store, keep: int) -> None:

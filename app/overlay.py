@@ -17,7 +17,7 @@ import numpy as np
 
 from exercises.alerts import Alert, Code
 from exercises.engine import EngineState
-from vision.landmarks import FINGERS, angle_index
+from vision.landmarks import FINGER_CHAINS, FINGERS, MCPS, THUMB_CHAIN, WRIST, angle_index
 
 #: RGB colours: calm for progress, amber for advice, red for stop.
 WHITE = (255, 255, 255)
@@ -29,9 +29,9 @@ BAND = (20, 20, 20)
 
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 #: CONNECTIONS as chains: thumb, each finger from its knuckle, and the palm's ulnar edge.
-_BONE_CHAINS = tuple(np.array(c) for c in (
-    (0, 1, 2, 3, 4), (0, 5, 6, 7, 8), (5, 9, 10, 11, 12), (9, 13, 14, 15, 16),
-    (13, 17, 18, 19, 20), (0, 17)))
+_BONE_CHAINS = (np.array([WRIST, *THUMB_CHAIN]), np.array([WRIST, *FINGER_CHAINS[0]]),
+                *(np.array([MCPS[i - 1], *FINGER_CHAINS[i]]) for i in range(1, 4)),
+                np.array([WRIST, MCPS[3]]))
 STOP_CODES = frozenset({Code.PAIN_STOP, Code.TOO_MANY_REPS})
 #: degrees: live angles are shown rounded to this step.
 ANGLE_STEP_DEG = 5

@@ -18,7 +18,8 @@ from app.auth import current
 from app.store import store
 from exercises.library import LibraryError
 from exercises.program import Program, load_program, parse_program
-from storage import Access, NotVisible, SessionInfo, StoreError, list_sessions, program_of
+from handcoach.accounts import Access, NotVisible
+from handcoach.storage import SessionInfo, StoreError, list_sessions, program_of
 
 ENV_PATIENT = "HANDCOACH_PATIENT"
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from storage import Access, PatientInfo, StoreError
+from handcoach.accounts import Access, PatientInfo
+from handcoach.storage import StoreError
 
 STATE = "review_patient"
 PARAM = "patient"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from storage.prescriptions import DOSE_KEYS
-from storage.records import PrescriptionInfo
+from handcoach.storage.prescriptions import DOSE_KEYS
+from handcoach.storage.records import PrescriptionInfo
 from vision.landmarks import ANGLE_NAMES
 
 from .wording import joint_label

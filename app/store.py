@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from storage import Store
+from handcoach.storage import Store
 
 
 @st.cache_resource(show_spinner=False)

@@ -21,7 +21,7 @@ import numpy as np
 
 from app.coach import LiveCoach
 from exercises.library import get_exercise
-from storage import BackgroundRecorder, Store, list_sessions
+from handcoach.storage import BackgroundRecorder, Store, list_sessions
 from vision.sources import VideoFileSource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +37,8 @@ def rss_mb(pid: int | str = "self") -> float:
 
 
 def total_rss_mb(coach: LiveCoach) -> float:
-    """This process and the coach's MediaPipe process (handcoach.track_process), MB."""
-    worker = coach._ahead.worker_pid
+    """This process and the coach's MediaPipe process (vision.track_process), MB."""
+    worker = coach.worker_pid
     return rss_mb() + (rss_mb(worker) if worker is not None else 0.0)
 
 
@@ -66,7 +66,7 @@ def main() -> None:
         db = Path(tmp) / "long.db"
         recorder = BackgroundRecorder(Store(f"sqlite:///{db}"))
         recorder.start("long session", "fist", None)
-        coach = LiveCoach(get_exercise("fist"), recorder)
+        coach = LiveCoach(get_exercise("fist"), recorder).start()
         start = time.perf_counter()
         first_minute = None
         last_minute = total_rss_mb(coach)

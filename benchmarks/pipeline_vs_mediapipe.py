@@ -12,7 +12,7 @@ Frames are decoded once into memory, then, for each model, timed as:
   a process of its own, mirror, kinematics, engine, overlay, the session recorder writing
   to an SQLite file from its own thread). Frames are handed over back to back, so the
   coach sees it is behind the "camera" and returns each frame one call later (see
-  LiveCoach._process_behind);
+  vision.ahead.LiveSchedule);
 - live, thread: the same with MediaPipe on a second thread instead (how it ran before);
 - live at 30 fps: frames handed over in real time, as a webcam does, for the callback's
   time from frame in to overlay out (the same frame) and how much of it is not spent
@@ -34,8 +34,8 @@ from app.coach import LiveCoach
 from app.overlay import OverlayInput, draw_overlay
 from exercises.engine import ExerciseEngine
 from exercises.library import get_exercise
-from handcoach.pipeline import HandPipeline
-from storage import BackgroundRecorder, Store
+from handcoach.storage import BackgroundRecorder, Store
+from vision.pipeline import HandPipeline
 from vision.sources import VideoFileSource
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "footage" / \
@@ -84,8 +84,7 @@ def live_in_series(times: list[float], frames: list[np.ndarray], model: str) -> 
     for t, rgb in zip(times, frames, strict=True):
         shown = cv2.flip(rgb, 1)
         r = pipeline.process(t, shown)
-        engine.update(t, r.measures, r.tracked.hands_in_view,
-                      r.hand.side if r.hand else None, r.wrist_flexion)
+        engine.update(r)
         draw_overlay(shown, OverlayInput(
             engine.state(t), t, None if r.hand is None else r.hand.image[:, :2],
             None if r.measures is None else r.measures.flexion, ("mcp", "pip", "dip"),

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from handcoach.pipeline import PIXELS_PER_METRE, SMOOTHING
 from vision.kinematics import hand_flexion
-from vision.smoothing import OneEuroFilter
+from vision.smoothing import PIXELS_PER_METRE, SMOOTHING, OneEuroFilter
 from vision.sources import VideoFileSource
 from vision.tracker import HandTracker
 

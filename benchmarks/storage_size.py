@@ -4,7 +4,7 @@
 
 Ten minutes of tendon glides from the kinematic hand model, with MediaPipe-like jitter on
 every world landmark and 3 % of frames without a hand, smoothed by the app's own One Euro
-filter (handcoach.pipeline.SMOOTHING) as the live app would store them; angles from the
+filter (vision.pipeline.SMOOTHING) as the live app would store them; angles from the
 smoothed landmarks. Recorded through SessionRecorder (flush every 2 s and at every rep,
 one rep every ~13 s) into a fresh SQLite file, then measured: the file, the frame blobs,
 bytes per frame, raw float32 for comparison, the time the recorder adds per frame, and
@@ -27,14 +27,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
-from handcoach.pipeline import SMOOTHING  # noqa: E402
-from storage import SessionRecorder, Store, load_frames  # noqa: E402
-from storage.models import FrameChunk  # noqa: E402
-from storage.records import RepRecord  # noqa: E402
-from synthetic.motions import build_track  # noqa: E402
-from synthetic.sequences import landmark_sequence  # noqa: E402
+from exercises.counter import Rep  # noqa: E402
+from handcoach.storage import SessionRecorder, Store, load_frames  # noqa: E402
+from handcoach.storage.models import FrameChunk  # noqa: E402
+from handcoach.synthetic.motions import build_track  # noqa: E402
+from handcoach.synthetic.sequences import landmark_sequence  # noqa: E402
 from vision.kinematics import flexion_angles  # noqa: E402
-from vision.smoothing import OneEuroFilter  # noqa: E402
+from vision.smoothing import (
+    SMOOTHING,  # noqa: E402
+    OneEuroFilter,  # noqa: E402
+)
 
 FPS = 30.0
 MINUTES = 10.0
@@ -70,9 +72,9 @@ def record(store: Store, times: np.ndarray, angles: np.ndarray, world: np.ndarra
         rec.add_frame(float(t), None if np.isnan(a[0]) else a, None if np.isnan(w).any() else w)
         if t >= next_rep:
             lo, hi = np.nanmin(angles[:10], axis=0), np.nanmax(angles[:10], axis=0)
-            rec.add_rep(RepRecord(number, float(t) - 10.0, float(t),
-                                  ["hook", "full_fist", "tabletop", "straight_fist"],
-                                  [1.0, 1.0, 1.0, 1.0], hi, lo))
+            rec.add_rep(Rep(number, float(t) - 10.0, float(t),
+                            ("hook", "full_fist", "tabletop", "straight_fist"),
+                            (1.0, 1.0, 1.0, 1.0), hi, lo))
             next_rep, number = next_rep + REP_EVERY_S, number + 1
     assert rec.finish(pain_after=2), rec.problem
     spent = time.perf_counter() - spent

@@ -31,7 +31,7 @@ class Stream(threading.Thread):
     def __init__(self, frames: list[np.ndarray], fps: float, seconds: float) -> None:
         super().__init__(daemon=True)
         self.frames, self.fps, self.seconds = frames, fps, seconds
-        self.coach = LiveCoach(get_exercise("fist"))
+        self.coach = LiveCoach(get_exercise("fist")).start()
         self.latest: tuple[float, np.ndarray] | None = None
         self.cond = threading.Condition()
         self.done = False
@@ -87,7 +87,7 @@ def main() -> None:
         for s in streams:
             # Each patient's MediaPipe is up before their camera starts, as on the
             # exercise page (the coach is made at "Start session", the video comes later).
-            s.coach._ahead.wait_ready()
+            s.coach.wait_ready()
         for s in streams:
             s.start()
         for s in streams:

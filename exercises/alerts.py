@@ -1,4 +1,4 @@
-"""Warnings shown to the patient and stored with a session (codes in INTERFACES.md)."""
+"""Warnings shown to the patient and stored with a session (codes in docs/interfaces.md)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class Code(str, Enum):
     SET_COMPLETE = "SET_COMPLETE"
     TOO_MANY_REPS = "TOO_MANY_REPS"
     PAIN_STOP = "PAIN_STOP"
-    #: an extension of INTERFACES.md: wrist_flex_ext needs the elbow (MediaPipe Pose).
+    #: an extension of docs/interfaces.md: wrist_flex_ext needs the elbow (MediaPipe Pose).
     ELBOW_NOT_VISIBLE = "ELBOW_NOT_VISIBLE"
 
 

@@ -1,4 +1,4 @@
-"""The exercise ids HandCoach knows (../shared/INTERFACES.md).
+"""The exercise ids HandCoach knows (docs/interfaces.md).
 
 The full definitions (positions, targets, doses) are data in the exercise engine; this
 module is the one list every command line and page validates against.

@@ -15,11 +15,12 @@ flagged `short_hold`, with HOLD_TOO_SHORT.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
-from vision.landmarks import N_ANGLES
+from vision.landmarks import N_ANGLES, angles_to_dict
 
 from .alerts import Alert, Code
 from .features import FEATURE_INDEX, N_FEATURES
@@ -39,7 +40,7 @@ RECENT_FRAMES = 3
 
 @dataclass
 class Visit:
-    """One stay in a target position: when, and how long it was held (s)."""
+    """One stay in a target position while it lasts: when, and how long it was held (s)."""
 
     position: str
     start: float
@@ -50,22 +51,24 @@ class Visit:
         return self.end - self.start
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rep:
     """One counted repetition, with what a therapist reads about its quality.
 
-    peak_flexion / min_flexion: (14,) deg per joint over the rep (NaN where never seen).
-    flags: short_hold, too_fast, rest_short, extra (beyond the prescription),
-    after_pain_stop.
+    start, end: s. positions: the positions reached, in order; holds_s: how long each
+    was held (s). peak_flexion / min_flexion: (14,) deg per joint over the rep (NaN where
+    never seen). flags: short_hold, too_fast, rest_short, extra (beyond the
+    prescription), after_pain_stop. set_number: the set it counted in.
     """
 
     number: int
     start: float
     end: float
-    visits: list[Visit]
+    positions: tuple[str, ...]
+    holds_s: tuple[float, ...]
     peak_flexion: np.ndarray
     min_flexion: np.ndarray
-    flags: set[str] = field(default_factory=set)
+    flags: frozenset[str] = frozenset()
     set_number: int = 1
 
     @property
@@ -73,12 +76,23 @@ class Rep:
         return self.end - self.start
 
     @property
-    def positions(self) -> list[str]:
-        return [v.position for v in self.visits]
-
-    @property
     def extra(self) -> bool:
         return "extra" in self.flags
+
+    def flagged(self, *flags: str, set_number: int | None = None) -> Rep:
+        """The same rep with more flags (and, when given, its set)."""
+        return replace(self, flags=self.flags | frozenset(flags),
+                       set_number=self.set_number if set_number is None else set_number)
+
+    def to_json(self) -> dict[str, Any]:
+        """The rep as `analyze --json` shows it (`rep_details`): times and holds to the
+        hundredth of a second, peak flexion per joint in whole degrees."""
+        return {"number": self.number, "start": round(self.start, 2),
+                "end": round(self.end, 2), "set": self.set_number,
+                "positions": list(self.positions),
+                "holds_s": [round(h, 2) for h in self.holds_s],
+                "peak_flexion": angles_to_dict(self.peak_flexion, 0),
+                "flags": sorted(self.flags)}
 
 
 def _progress_ranges(target: Position, rest: Position
@@ -115,7 +129,7 @@ class RepCounter:
         rest = exercise.positions[exercise.rest]
         self._progress = {n: _progress_ranges(exercise.positions[n], rest)
                           for n in exercise.sequence}
-        self.reps: list[Rep] = []
+        self.counted = 0
         self.position: str | None = None
         self.expected = 0
         self._seen_rest = False
@@ -306,16 +320,17 @@ class RepCounter:
             return alerts, None
         end = max(self.recognizer.entered_at, *(v.end for v in self._visits))
         start = min(self._rep_start, *(v.start for v in self._visits))
-        rep = Rep(number=len(self.reps) + 1, start=start, end=end,
-                  visits=list(self._visits), peak_flexion=self._peak.copy(),
-                  min_flexion=self._low.copy())
-        if any(self._held_short(v) for v in rep.visits):
-            rep.flags.add("short_hold")
-        if rep.duration_s < ex.min_rep_s:
-            rep.flags.add("too_fast")
+        flags = {"short_hold"} if any(self._held_short(v) for v in self._visits) else set()
+        if end - start < ex.min_rep_s:
+            flags.add("too_fast")
             alerts.append(Alert(end, Code.TOO_FAST,
                                 MESSAGES[Code.TOO_FAST].format(seconds=ex.min_rep_s)))
-        self.reps.append(rep)
+        self.counted += 1
+        rep = Rep(number=self.counted, start=start, end=end,
+                  positions=tuple(v.position for v in self._visits),
+                  holds_s=tuple(v.hold_s for v in self._visits),
+                  peak_flexion=self._peak.copy(), min_flexion=self._low.copy(),
+                  flags=frozenset(flags))
         self._visits = []
         self._rep_start = None
         self.expected = 0 if ex.order == "sequence" else self.expected + 1

@@ -1,23 +1,22 @@
 """The exercise engine: one object per exercise being done, fed frame by frame.
 
     engine = ExerciseEngine(get_exercise("fist"), prescribed_side="right")
-    for each frame:
-        alerts = engine.update(t, measures, hands_in_view, side, wrist_flexion)
+    for each measured frame (vision.frame.HandFrame):
+        said, rep = engine.update(frame)     # alerts said now, a rep counted now or None
     engine.finish(t_end)
     engine.reps, engine.alerts, engine.state(t)
 
 It joins what the camera sees (visibility), which position the hand is in and the rep
 count (counter), and the prescription (guard), and passes everything the patient is told
-through one rate limiter so that messages never flicker. The live app and
-`handcoach analyze` use it the same way.
+through one rate limiter so that messages never flicker. exercises.session drives it
+the same way for the live app and `handcoach analyze`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vision.kinematics import HandMeasures
-from vision.landmarks import angles_to_dict
+from vision.frame import HandFrame
 
 from .alerts import Alert, Code
 from .counter import Rep, RepCounter
@@ -61,25 +60,26 @@ class ExerciseEngine:
         self.guard = PrescriptionGuard(exercise.dose, done_today)
         self.visibility = VisibilityMonitor(prescribed_side=prescribed_side)
         self._limiter = RateLimiter()
+        self.reps: list[Rep] = []
         self.alerts: list[Alert] = []
         self._elbow_missing_since: float | None = None
         self._t = 0.0
 
     @property
-    def reps(self) -> list[Rep]:
-        return self.counter.reps
-
-    @property
     def counted(self) -> int:
         """Reps within the prescription (extra ones are in `reps` too, flagged)."""
-        return sum(1 for r in self.counter.reps if not r.extra)
+        return self.guard.counted
 
-    def update(self, t: float, measures: HandMeasures | None, hands_in_view: int = 1,
-               side: str | None = None, wrist_flexion: float | None = None) -> list[Alert]:
-        """One frame. measures None: no (reliable) hand in this frame."""
+    def update(self, frame: HandFrame) -> tuple[list[Alert], Rep | None]:
+        """One measured frame: what is said now, and the rep counted now (or None).
+        A frame without measures is a frame without a (reliable) hand."""
+        t = frame.t
+        measures = frame.measures
+        side = frame.side
+        wrist_flexion = None if measures is None else measures.wrist_flexion
         self._t = t
         raw: list[Alert] = []
-        seen = hands_in_view if measures is not None else 0
+        seen = frame.hands_in_view if measures is not None else 0
         if self.exercise.allow_other_hand:
             seen = min(seen, 1)
         raw += self.visibility.update(t, seen, side)
@@ -91,13 +91,15 @@ class ExerciseEngine:
                                  MESSAGES[Code.ELBOW_NOT_VISIBLE]))
         else:
             self._elbow_missing_since = None
-        values = self.features(measures, wrist_flexion)
+        values = self.features(measures)
         said, rep = self.counter.update(t, values, None if measures is None
                                         else measures.flexion)
         raw += said
         if rep is not None:
-            raw += self.guard.judge(rep)
-        return self._say(raw)
+            rep, judged = self.guard.judge(rep)
+            raw += judged
+            self.reps.append(rep)
+        return self._say(raw), rep
 
     def rate_pain(self, t: float, rating: int) -> list[Alert]:
         """A 0-10 pain rating from the patient (before, during or after)."""
@@ -121,7 +123,7 @@ class ExerciseEngine:
             position=pos,
             position_label=ex.positions[pos].label if pos is not None else None,
             target=target.name, target_label=target.label, target_cue=target.cue,
-            reps=self.counted, extra_reps=len(c.reps) - self.counted,
+            reps=self.counted, extra_reps=len(self.reps) - self.counted,
             set_number=min(g.set_number, ex.dose.sets), sets=ex.dose.sets,
             reps_per_set=ex.dose.reps, hold_elapsed_s=c.hold_elapsed(t),
             hold_target_s=ex.dose.hold_s, rest_remaining_s=g.rest_remaining(t),
@@ -130,20 +132,7 @@ class ExerciseEngine:
     def reps_by_position(self) -> dict[str, int]:
         """Reps per target position reached: thumb touches per finger, for example."""
         out = {name: 0 for name in self.exercise.sequence}
-        for r in self.counter.reps:
+        for r in self.reps:
             for name in dict.fromkeys(r.positions):
                 out[name] += 1
-        return out
-
-    def rep_summaries(self) -> list[dict[str, object]]:
-        """Per rep, what the therapist reads (JSON-ready; angles in degrees)."""
-        out = []
-        for r in self.counter.reps:
-            out.append({
-                "number": r.number, "start": round(r.start, 2), "end": round(r.end, 2),
-                "set": r.set_number, "positions": r.positions,
-                "holds_s": [round(v.hold_s, 2) for v in r.visits],
-                "peak_flexion": angles_to_dict(r.peak_flexion, 0),
-                "flags": sorted(r.flags),
-            })
         return out

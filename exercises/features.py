@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from vision.kinematics import HandMeasures
+from vision.frame import HandMeasures
 from vision.landmarks import FINGERS
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -52,8 +52,7 @@ class FeatureExtractor:
         self._pairs = np.array([i for i in range(3) if i in idx and i + 1 in idx])
         self.values = np.full(N_FEATURES, np.nan)
 
-    def __call__(self, m: HandMeasures | None, wrist_flexion: float | None = None
-                 ) -> np.ndarray:
+    def __call__(self, m: HandMeasures | None) -> np.ndarray:
         """The features of one frame; all NaN without a hand (recognises nothing)."""
         v = self.values
         if m is None:
@@ -72,5 +71,5 @@ class FeatureExtractor:
         v[13:17] = m.thumb_to_tips
         v[17] = m.thumb_to_tips[self._fingers].min()
         v[18] = np.degrees(np.arccos(np.clip(np.dot(m.palm_normal, _DOWN), -1.0, 1.0)))
-        v[19] = np.nan if wrist_flexion is None else wrist_flexion
+        v[19] = np.nan if m.wrist_flexion is None else m.wrist_flexion
         return v

@@ -44,27 +44,26 @@ class PrescriptionGuard:
     def rest_remaining(self, t: float) -> float:
         return max(0.0, self.rest_until - t) if self.rest_until is not None else 0.0
 
-    def judge(self, rep: Rep) -> list[Alert]:
-        """Flag the rep and say what the prescription says about it."""
+    def judge(self, rep: Rep) -> tuple[Rep, list[Alert]]:
+        """The rep as the prescription sees it (flags, its set), and what to say about it."""
         d = self.dose
         alerts: list[Alert] = []
         if self.pain_stopped:
-            rep.flags |= {"after_pain_stop", "extra"}
             alerts.append(Alert(rep.end, Code.PAIN_STOP, MESSAGES[Code.PAIN_STOP]))
-            return alerts
+            return rep.flagged("after_pain_stop", "extra"), alerts
         if self.finished:
-            rep.flags.add("extra")
             limit = min(d.reps_per_session, max(d.max_reps_per_day - self.done_today, 0))
             said = MESSAGES[Code.TOO_MANY_REPS].format(reps=limit) if limit \
                 else DAY_DONE.format(max_reps=d.max_reps_per_day)
             alerts.append(Alert(rep.end, Code.TOO_MANY_REPS, said))
-            return alerts
+            return rep.flagged("extra"), alerts
+        flags = []
         if self.rest_until is not None and rep.start < self.rest_until:
-            rep.flags.add("rest_short")
+            flags.append("rest_short")
             alerts.append(Alert(rep.start, Code.TOO_FAST, REST_FIRST))
         self.counted += 1
         self.in_set += 1
-        rep.set_number = self.set_number
+        rep = rep.flagged(*flags, set_number=self.set_number)
         if self.finished:
             alerts.append(Alert(rep.end, Code.SET_COMPLETE,
                                 FINAL_SET.format(reps=self.counted)))
@@ -75,7 +74,7 @@ class PrescriptionGuard:
             self.rest_until = rep.end + d.rest_s
             self.set_number += 1
             self.in_set = 0
-        return alerts
+        return rep, alerts
 
     def rate_pain(self, t: float, rating: int) -> list[Alert]:
         """Record a 0-10 pain rating; PAIN_STOP when it rises by 2+ or reaches 7."""

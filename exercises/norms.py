@@ -1,5 +1,5 @@
 """Normal active range of motion, the yardstick a session's ROM is shown against until the
-therapist sets a patient's own targets (../shared/CLINICAL.md).
+therapist sets a patient's own targets (docs/clinical.md).
 
 Flexion in degrees, 0 = straight: AAOS values as commonly quoted (American Academy of
 Orthopaedic Surgeons, Joint Motion: Method of Measuring and Recording, 1965); TAM 260 deg

@@ -1,34 +1,52 @@
 """Analysis of a recorded video: the result that `handcoach analyze` prints.
 
-The JSON shape is a promise to scripts (../shared/INTERFACES.md); keys are only added.
+    with VideoAnalysis("clip.mp4", exercise="fist") as analysis:   # the video is opened
+        result = analysis.run(sink=recorder)                        # frames -> session
+    result.to_json()
+
+The frames take the live app's path (vision.pipeline, with MediaPipe one frame ahead on a
+thread) into the same session loop (exercises.session); everything the session records
+goes to its sinks as it happens: the result's own log, and with `analyze --save` the
+results store's recorder. The JSON shape is a promise to scripts (docs/interfaces.md);
+keys are only added.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from exercises.alerts import Alert
 from exercises.catalog import check_exercise
-from exercises.engine import ExerciseEngine
-from exercises.library import get_exercise
-from exercises.visibility import VisibilityMonitor
-from vision.kinematics import rom, total_active_motion
-from vision.landmarks import FINGERS, N_ANGLES, angles_to_dict
+from exercises.counter import Rep
+from exercises.library import Exercise, get_exercise
+from exercises.session import ExerciseSession, SessionSink, Tee
+from vision.ahead import TrackAhead
+from vision.landmarks import N_ANGLES, angles_to_dict
+from vision.pipeline import HandPipeline
+from vision.rom import RomSummary
 from vision.sources import VideoFileSource
 from vision.tracker import HandChoice, Model
 
-from .pipeline import HandPipeline, TrackAhead
+if TYPE_CHECKING:
+    from handcoach.storage import Store
 
 Progress = Callable[[float], None]
 
 
-@dataclass
+@dataclass(frozen=True)
 class AnalysisResult:
-    """Everything measured over one video. angles: (frames, 14) deg, NaN rows without a hand."""
+    """Everything measured over one video.
+
+    times: (frames,) s. angles: (frames, 14) deg, NaN rows without a hand. world: (frames,
+    21, 3) metres, NaN without a hand. reps: every counted rep, extra ones included.
+    warnings: everything the patient would have been told, by time.
+    """
 
     video: str
     exercise: str | None
@@ -37,11 +55,10 @@ class AnalysisResult:
     duration_s: float
     times: np.ndarray
     angles: np.ndarray
-    reps: int = 0
-    warnings: list[Alert] = field(default_factory=list)
+    world: np.ndarray
+    reps: tuple[Rep, ...] = ()
+    warnings: tuple[Alert, ...] = ()
     ended_early: str | None = None
-    extra_reps: int = 0
-    rep_details: list[dict[str, object]] = field(default_factory=list)
     reps_by_position: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -52,15 +69,16 @@ class AnalysisResult:
     def frames_with_hand(self) -> int:
         return int(np.sum(~np.isnan(self.angles[:, 0]))) if self.frames else 0
 
-    def rom(self) -> tuple[np.ndarray, np.ndarray]:
-        return rom(self.angles)
+    @property
+    def extra_reps(self) -> int:
+        """Reps beyond the prescription (they are in `reps` too)."""
+        return sum(r.extra for r in self.reps)
+
+    def rom(self) -> RomSummary:
+        return RomSummary.of(self.angles)
 
     def to_json(self, frames: bool = False) -> dict[str, object]:
-        lo, hi = self.rom()
-        low, high = angles_to_dict(lo, 0), angles_to_dict(hi, 0)
-        rom_json = {finger: {joint: {"min": low[finger][joint], "max": high[finger][joint]}
-                             for joint in joints} for finger, joints in low.items()}
-        tam = total_active_motion(lo, hi)
+        summary = self.rom()
         out: dict[str, object] = {
             "video": self.video,
             "exercise": self.exercise,
@@ -69,18 +87,17 @@ class AnalysisResult:
             "duration_s": round(self.duration_s, 3),
             "frames": self.frames,
             "frames_with_hand": self.frames_with_hand,
-            "reps": self.reps,
-            "rom": rom_json,
-            "tam": {f: None if np.isnan(v) else round(float(v)) for f, v in zip(FINGERS, tam,
-                                                                             strict=True)},
+            "reps": len(self.reps),
+            "rom": summary.rom_json(),
+            "tam": summary.tam_json(),
             "warnings": [w.to_json() for w in self.warnings],
         }
         if self.exercise is not None:
-            # Extensions of INTERFACES.md: reps beyond the prescription (counted in
+            # Extensions of the promised shape: reps beyond the prescription (counted in
             # `reps` too, never dropped) and each rep's timing, holds, peaks and flags.
             out["extra_reps"] = self.extra_reps
             out["reps_by_position"] = self.reps_by_position
-            out["rep_details"] = self.rep_details
+            out["rep_details"] = [r.to_json() for r in self.reps]
         if frames:
             out["per_frame"] = [
                 {"t": round(float(t), 3), "hand": not np.isnan(a[0]),
@@ -89,68 +106,173 @@ class AnalysisResult:
             ]
         return out
 
+    def replay(self, sink: SessionSink) -> None:
+        """Hand the whole record to a sink, as the session loop did while it ran."""
+        for t, a, w in zip(self.times, self.angles, self.world, strict=True):
+            seen = not np.isnan(a).all()
+            sink.add_frame(float(t), a if seen else None, w if seen else None)
+        for rep in self.reps:
+            sink.add_rep(rep)
+        for alert in self.warnings:
+            sink.add_warning(alert)
+
+
+class FrameLog:
+    """A sink that keeps every frame in memory: an analysis's own record."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.angles: list[np.ndarray] = []
+        self.world: list[np.ndarray] = []
+        self._no_angles = np.full(N_ANGLES, np.nan)
+        self._no_world = np.full((21, 3), np.nan)
+
+    def add_frame(self, t: float, angles: np.ndarray | None,
+                  world: np.ndarray | None = None) -> None:
+        self.times.append(t)
+        self.angles.append(self._no_angles if angles is None else angles)
+        self.world.append(self._no_world if world is None else world)
+
+    def add_rep(self, rep: Rep) -> None:
+        """Reps are the session's own (ExerciseSession.reps)."""
+
+    def add_warning(self, alert: Alert) -> None:
+        """So are warnings."""
+
+
+class VideoAnalysis:
+    """One recorded video through the live app's path: `open()` (or `with`) opens the
+    video, `run()` analyses it.
+
+    Raises vision.sources.SourceError (unreadable video) and ValueError (bad option or
+    program file), each with a one-line message. A video that is damaged part-way is
+    analysed up to the damage; `ended_early` of the result says where.
+    """
+
+    def __init__(self, path: str | Path, exercise: str | None = None,
+                 hand: HandChoice = "auto", model: Model = "lite", mirrored: bool = False,
+                 smoothing: dict[str, float] | None = None,
+                 program: str | Path | dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.exercise_id = exercise
+        self.hand = hand
+        self.model = model
+        self.mirrored = mirrored
+        self.smoothing = smoothing
+        self.program = program
+        self._source: VideoFileSource | None = None
+        self._exercise: Exercise | None = None
+
+    def open(self) -> VideoAnalysis:
+        if self.exercise_id is not None:
+            check_exercise(self.exercise_id)
+            self._exercise = get_exercise(self.exercise_id, self.program)
+        if self._source is None:
+            self._source = VideoFileSource(self.path, mirror=self.mirrored)
+        return self
+
+    @property
+    def exercise(self) -> Exercise | None:
+        """The exercise with the program's dose (None: measuring only)."""
+        return self._exercise
+
+    @property
+    def fps(self) -> float:
+        return self._opened().fps
+
+    @property
+    def expected_duration_s(self) -> float:
+        """The container's duration (0 when it does not say)."""
+        return self._opened().duration_s or 0.0
+
+    def _opened(self) -> VideoFileSource:
+        if self._source is None:
+            self.open()
+        assert self._source is not None
+        return self._source
+
+    def run(self, sink: SessionSink | None = None,
+            progress: Progress | None = None) -> AnalysisResult:
+        source = self._opened()
+        side = None if self.hand == "auto" else self.hand
+        log = FrameLog()
+        session = ExerciseSession(self._exercise, side=side,
+                                  sink=log if sink is None else Tee((log, sink)))
+        track_arm = self._exercise is not None and self._exercise.needs_elbow
+        expected = self.expected_duration_s
+        with HandPipeline(model=self.model, hand=self.hand, mirrored=self.mirrored,
+                          smoothing=self.smoothing, track_arm=track_arm) as pipeline, \
+                TrackAhead(pipeline, separate_process=False) as ahead:
+            # A thread, not a process: a whole video keeps MediaPipe busy, and starting a
+            # second Python with MediaPipe (~0.8 s) does not pay off on short clips
+            # (benchmarks/README.md, analyze_speed).
+            for t, frame in ahead.run((f.t, f.rgb, f.t) for f in source):
+                session.update(pipeline.finish(frame))
+                if progress is not None and expected > 0:
+                    progress(min(t / expected, 1.0))
+        t_end = log.times[-1] if log.times else 0.0
+        session.finish(t_end)
+        duration = t_end + 1.0 / source.fps if log.times else 0.0
+        if source.duration_s and not source.ended_early:
+            duration = max(duration, source.duration_s)
+        engine = session.engine
+        return AnalysisResult(
+            video=str(self.path), exercise=self.exercise_id, model=self.model,
+            fps=source.fps, duration_s=duration, times=np.asarray(log.times),
+            angles=np.asarray(log.angles).reshape(-1, N_ANGLES),
+            world=np.asarray(log.world).reshape(-1, 21, 3),
+            reps=tuple(session.reps),
+            warnings=tuple(sorted(session.alerts, key=lambda a: a.t)),
+            ended_early=source.ended_early,
+            reps_by_position=engine.reps_by_position() if engine is not None else {})
+
+    def close(self) -> None:
+        if self._source is not None:
+            self._source.close()
+
+    def __enter__(self) -> VideoAnalysis:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def analyze_video(path: str | Path, exercise: str | None = None, hand: HandChoice = "auto",
                   model: Model = "lite", mirrored: bool = False,
                   progress: Progress | None = None,
                   smoothing: dict[str, float] | None = None,
-                  program: str | Path | None = None) -> AnalysisResult:
-    """Run the live pipeline (and, with `exercise`, the exercise engine) over a video.
+                  program: str | Path | dict[str, Any] | None = None) -> AnalysisResult:
+    """A video analysed with nothing saved (see VideoAnalysis)."""
+    with VideoAnalysis(path, exercise, hand, model, mirrored, smoothing, program) as analysis:
+        return analysis.run(progress=progress)
 
-    Raises vision.sources.SourceError (unreadable video) and ValueError (bad option or
-    program file), each with a one-line message. A video that is damaged part-way is
-    analysed up to the damage; `ended_early` says where.
+
+def save_analysis(result: AnalysisResult, patient: str, store: Store | None = None,
+                  pain_before: int | None = None, pain_after: int | None = None, *,
+                  side: str | None = None, prescribed_reps: int | None = None,
+                  prescribed_sets: int | None = None, started_at: datetime | None = None,
+                  prescription_id: int | None = None) -> int:
+    """Store an analysis already made (the app's "Save as a session"): the same rows as if
+    it had been recorded as it ran, written in one transaction.
+
+    Raises StoreError (one line) when it cannot be saved. When the video was filmed is not
+    known here: without `started_at` the session is dated as ending now. side: the hand
+    prescribed, None for either.
     """
-    side = None if hand == "auto" else hand
-    engine = None
-    if exercise is not None:
-        check_exercise(exercise)
-        engine = ExerciseEngine(get_exercise(exercise, program), prescribed_side=side)
-    times: list[float] = []
-    angles: list[np.ndarray] = []
-    missing = np.full(N_ANGLES, np.nan)
-    monitor = VisibilityMonitor(prescribed_side=side) if engine is None else None
-    alerts: list[Alert] = []
-    track_arm = engine is not None and engine.exercise.needs_elbow
-    with VideoFileSource(path, mirror=mirrored) as source, \
-            HandPipeline(model=model, hand=hand, mirrored=mirrored, smoothing=smoothing,
-                         track_arm=track_arm) as pipeline:
-        expected = source.duration_s or 0.0
-        # A thread, not a process: a whole video keeps MediaPipe busy, and starting a
-        # second Python with MediaPipe (~0.8 s) would not pay off on short clips
-        # (benchmarks/analyze_speed.py: 1.29x a bare loop's time with it, 0.96 without).
-        with TrackAhead(pipeline, separate_process=False) as ahead:
-            for frame, tracked in ahead.run((f.t, f.rgb, f) for f in source):
-                result = pipeline.finish(tracked)
-                times.append(frame.t)
-                angles.append(result.measures.flexion if result.measures else missing)
-                hand_side = result.hand.side if result.hand else None
-                if engine is not None:
-                    engine.update(frame.t, result.measures, result.tracked.hands_in_view,
-                                  hand_side, result.wrist_flexion)
-                else:
-                    alerts += monitor.update(frame.t, result.tracked.hands_in_view, hand_side)
-                if progress is not None and expected > 0:
-                    progress(min(frame.t / expected, 1.0))
-        t_end = times[-1] if times else 0.0
-        if engine is not None:
-            engine.finish(t_end)
-            alerts = list(engine.alerts)
-        else:
-            alerts += monitor.finish(t_end)
-        fps = source.fps
-        duration = t_end + 1.0 / fps if times else 0.0
-        if source.duration_s:
-            duration = max(duration, source.duration_s) if not source.ended_early else duration
-    alerts.sort(key=lambda a: a.t)
-    result = AnalysisResult(video=str(path), exercise=exercise, model=model, fps=fps,
-                            duration_s=duration, times=np.asarray(times),
-                            angles=np.asarray(angles).reshape(-1, N_ANGLES),
-                            warnings=alerts, ended_early=source.ended_early)
-    if engine is not None:
-        result.reps = len(engine.reps)
-        result.extra_reps = len(engine.reps) - engine.counted
-        result.rep_details = engine.rep_summaries()
-        result.reps_by_position = engine.reps_by_position()
-    return result
+    from handcoach.storage import SessionRecorder, StoreError
 
+    duration = timedelta(seconds=float(result.duration_s))
+    if started_at is None:
+        started_at = datetime.now(timezone.utc) - duration
+    rec = SessionRecorder(store, write_at_end=True)
+    rec.start(patient, result.exercise, side, "video", video_name=result.video,
+              model=result.model, pain_before=pain_before, prescribed_reps=prescribed_reps,
+              prescribed_sets=prescribed_sets, fps=result.fps, started_at=started_at,
+              prescription_id=prescription_id)
+    result.replay(rec)
+    status = "interrupted" if result.ended_early else "complete"
+    if not rec.finish(status, pain_after=pain_after, duration_s=result.duration_s,
+                      ended_at=started_at + duration, note=result.ended_early):
+        raise StoreError(f"could not save: {rec.last_error} ({rec.store.where})")
+    assert rec.session_id is not None
+    return rec.session_id

@@ -1,4 +1,4 @@
-"""`handcoach` command line (../shared/INTERFACES.md).
+"""`handcoach` command line (docs/interfaces.md).
 
 Bad input of any kind ends with one line on stderr starting with `error:` and exit status
 2, never a traceback: patients and scripts both read it.
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,8 +21,8 @@ from handcoach.report_command import add_report_arguments
 from handcoach.users_command import add_arguments as users_arguments
 
 if TYPE_CHECKING:
-    from handcoach.analysis import AnalysisResult
-    from storage import Store
+    from handcoach.analysis import AnalysisResult, VideoAnalysis
+    from handcoach.storage import BackgroundRecorder, Store
 
 EXIT_BAD_INPUT = 2
 
@@ -82,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from handcoach.analysis import analyze_video
+    from handcoach.analysis import VideoAnalysis
 
     if args.save and not (args.patient or "").strip():
         raise UsageError("--save needs --patient NAME")
@@ -92,22 +94,26 @@ def _analyze(args: argparse.Namespace) -> int:
         raise UsageError("--patient goes with --save")
     store = None
     if args.save:
-        from storage import Store
+        from handcoach.storage import Store
 
         # Before the analysis, which takes a while: a bad or unreachable store fails now.
         store = Store.open()
-    result = analyze_video(args.video, exercise=args.exercise, hand=args.hand,
-                           model=args.model, mirrored=args.mirrored, program=args.program)
+    with VideoAnalysis(args.video, exercise=args.exercise, hand=args.hand, model=args.model,
+                       mirrored=args.mirrored, program=args.program) as analysis:
+        recorder = started = None
+        if store is not None:
+            recorder, started = _start_recording(analysis, args, store)
+        result = analysis.run(sink=recorder)
     if result.ended_early:
         print(f"warning: {result.ended_early}; results cover the part before it",
               file=sys.stderr)
     saved, failure = None, None
-    if store is not None:
-        saved, failure = _save(result, args, store)
+    if recorder is not None and started is not None:
+        saved, failure = _finish_recording(recorder, started, result)
     if args.json:
         out = result.to_json(frames=args.frames)
         if saved is not None:
-            out["session_id"] = saved   # an extension of INTERFACES.md, with --save
+            out["session_id"] = saved   # an extension of the promised shape, with --save
         json.dump(out, sys.stdout)
         sys.stdout.write("\n")
     else:
@@ -122,20 +128,39 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save(result: AnalysisResult, args: argparse.Namespace, store: Store
-          ) -> tuple[int | None, Exception | None]:
-    """Store the analysis; returns (session id, None) or (None, the one-line error)."""
-    from exercises.library import get_exercise
-    from storage import StoreError, save_analysis
+def _start_recording(analysis: VideoAnalysis, args: argparse.Namespace, store: Store
+                     ) -> tuple[BackgroundRecorder, datetime]:
+    """A recorder the analysis streams into, as the live app's does. When the video was
+    filmed is not known: the session is dated as ending when the analysis starts."""
+    from handcoach.storage import BackgroundRecorder
 
-    dose = get_exercise(args.exercise, args.program).dose if args.exercise else None
+    dose = analysis.exercise.dose if analysis.exercise is not None else None
+    started = datetime.now(timezone.utc) - timedelta(seconds=analysis.expected_duration_s)
+    recorder = BackgroundRecorder(store)
+    recorder.start(args.patient, args.exercise, None if args.hand == "auto" else args.hand,
+                   "video", video_name=args.video, model=args.model,
+                   prescribed_reps=dose.reps if dose else None,
+                   prescribed_sets=dose.sets if dose else None, fps=analysis.fps,
+                   started_at=started)
+    return recorder, started
+
+
+def _finish_recording(recorder: BackgroundRecorder, started: datetime,
+                      result: AnalysisResult) -> tuple[int | None, Exception | None]:
+    """Close the recorded session; (session id, None) or (None, the one-line error)."""
+    from handcoach.storage import StoreError
+
+    status = "interrupted" if result.ended_early else "complete"
     try:
-        return save_analysis(result, args.patient, store,
-                             side=None if args.hand == "auto" else args.hand,
-                             prescribed_reps=dose.reps if dose else None,
-                             prescribed_sets=dose.sets if dose else None), None
-    except StoreError as exc:
-        return None, exc
+        saved = recorder.finish(status, duration_s=result.duration_s,
+                                ended_at=started + timedelta(seconds=result.duration_s),
+                                note=result.ended_early)
+    finally:
+        recorder.close()
+    if saved and recorder.session_id is not None:
+        return recorder.session_id, None
+    rec = recorder.recorder
+    return None, StoreError(f"could not save: {rec.last_error} ({rec.store.where})")
 
 
 def _sessions(args: argparse.Namespace) -> int:
@@ -146,14 +171,14 @@ def _sessions(args: argparse.Namespace) -> int:
 
         return print_rep_export(args.patient, args.format)
 
-    from storage import export_rows
+    from handcoach.storage import export_rows
 
     rows = export_rows(args.patient)
     if args.format == "json":
         json.dump(rows, sys.stdout)
         sys.stdout.write("\n")
         return 0
-    from storage.records import export_columns
+    from handcoach.storage.records import export_columns
 
     writer = csv.DictWriter(sys.stdout, fieldnames=export_columns(), lineterminator="\n")
     writer.writeheader()
@@ -174,7 +199,7 @@ def _users(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from synthetic.render import render_exercise
+    from handcoach.synthetic.render import render_exercise
 
     if args.reps is not None and args.reps < 1:
         raise UsageError("--reps must be at least 1")
@@ -218,8 +243,8 @@ def _silence_native_stderr() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from accounts.errors import AccountError
-    from storage.errors import StoreError
+    from handcoach.accounts.errors import AccountError
+    from handcoach.storage.errors import StoreError
     from vision.sources import SourceError
 
     try:
@@ -232,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
             args = _parser().parse_args(argv)
         if args.command != "app" and os.environ.get("HANDCOACH_NATIVE_LOGS") != "1":
             _silence_native_stderr()
+        if args.command != "app":
+            # The command answers in one `error:` line; the store's retry warnings (meant
+            # for the app's log) would otherwise reach stderr through logging's fallback.
+            logging.getLogger("handcoach").addHandler(logging.NullHandler())
         return {"analyze": _analyze, "render": _render, "app": _app,
                 "sessions": _sessions, "users": _users, "report": _report}[args.command](args)
     except (UsageError, SourceError, StoreError, AccountError, ValueError, OSError) as exc:

@@ -37,14 +37,14 @@ def _date(text: str) -> date:
 
 
 def _cli_access():
-    from accounts import Principal
-    from storage import Access, Store
+    from handcoach.accounts import Access, Principal
+    from handcoach.storage import Store
 
     return Access(Store.open(), Principal(0, "command-line", "command line", "admin"))
 
 
 def _find(acc, name: str):
-    from storage import StoreError
+    from handcoach.storage import StoreError
 
     wanted = " ".join(name.split())
     for p in acc.patients():
@@ -54,7 +54,7 @@ def _find(acc, name: str):
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from review import ReportInput, build_report
+    from handcoach.review import ReportInput, build_report
 
     end = args.end or date.today()
     start = args.start or end - timedelta(days=DEFAULT_DAYS - 1)
@@ -77,8 +77,8 @@ def run_report(args: argparse.Namespace) -> int:
 
 def print_rep_export(patient: str | None, fmt: str) -> int:
     """One row per rep of every saved session (or one patient's)."""
-    from review import csv_text, rep_columns, rep_rows
-    from storage import list_sessions, load_reps
+    from handcoach.review import csv_text, rep_columns, rep_rows
+    from handcoach.storage import list_sessions, load_reps
 
     rows = []
     for info in list_sessions(patient):

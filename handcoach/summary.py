@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from vision.kinematics import total_active_motion
 from vision.landmarks import ANGLE_NAMES, FINGERS
 
 from .analysis import AnalysisResult
@@ -16,15 +15,15 @@ def format_summary(result: AnalysisResult) -> str:
     ]
     if result.exercise:
         extra = f" ({result.extra_reps} beyond the prescription)" if result.extra_reps else ""
-        lines.append(f"exercise {result.exercise}: {result.reps} reps{extra}")
-    lo, hi = result.rom()
+        lines.append(f"exercise {result.exercise}: {len(result.reps)} reps{extra}")
+    rom = result.rom()
     if result.frames_with_hand:
         lines.append("range of motion, degrees of flexion (min to max):")
-        for (finger, joint), a, b in zip(ANGLE_NAMES, lo, hi, strict=True):
+        for (finger, joint), a, b in zip(ANGLE_NAMES, rom.lo, rom.hi, strict=True):
             lines.append(f"  {finger:<7} {joint.upper():<4} {a:5.0f} to {b:4.0f}")
-        tam = total_active_motion(lo, hi)
         lines.append("total active motion: " + ", ".join(
-            f"{f} {v:.0f}" for f, v in zip(FINGERS, tam, strict=True)) + " (normal about 260)")
+            f"{f} {v:.0f}" for f, v in zip(FINGERS, rom.tam, strict=True))
+            + " (normal about 260)")
     for w in result.warnings:
         lines.append(f"  at {w.t:5.1f} s  {w.code.value}: {w.message}")
     return "\n".join(lines)

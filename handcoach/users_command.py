@@ -17,7 +17,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from storage import Store
+    from handcoach.storage import Store
 
 
 class PasswordInputError(ValueError):
@@ -68,8 +68,8 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     # Imported here: `handcoach analyze` builds this parser too, and SQLAlchemy costs
     # half a second of its start-up.
-    from accounts import add_user, set_active, set_password
-    from storage import Store
+    from handcoach.accounts import add_user, set_active, set_password
+    from handcoach.storage import Store
 
     store = Store.open()
     what = args.users_command
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_users(store: Store, fmt: str) -> None:
-    from accounts import list_users
+    from handcoach.accounts import list_users
 
     rows = [{"username": u.username, "name": u.name, "role": u.role, "active": u.active,
              "patient": u.patient, "therapist": u.therapist,

@@ -3,7 +3,7 @@
 Each is a clean performance at the exercise library's default dose, so that the app's
 demo counts every rep without a warning: holds of 3.8 s (the default is 3 s; per-rep
 variation is +-15%), seed 3. Views: the ulnar view for flexion (where MediaPipe's angles
-are most accurate, synthetic/scene.py), palm-on for the finger spread (which happens in
+are most accurate, handcoach/synthetic/scene.py), palm-on for the finger spread (which happens in
 the image plane there), and the ulnar view for thumb opposition, where every touch was
 counted (palm-on, MediaPipe pulled the thumb short of the middle fingertip).
 
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from synthetic.render import render_exercise  # noqa: E402
+from handcoach.synthetic.render import render_exercise  # noqa: E402
 
 SAMPLES = {
     # exercise: (reps, hold seconds or None for the motion's own, view)

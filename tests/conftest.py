@@ -1,48 +1,21 @@
-"""Shared fixtures: the real footage beside the checkout, and generated test videos."""
+"""Shared fixtures: a fresh PostgreSQL database, and one behind a relay that can be cut.
+
+Helpers that tests import live in tests/helpers (on the path through pyproject's
+pytest `pythonpath`)."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
-FOOTAGE = ROOT.parent / "shared" / "footage"
+from helpers.relay import TcpRelay
+
 #: a PostgreSQL server that may create databases (.ci/run starts one and sets it).
 PG_URL = os.environ.get("HANDCOACH_TEST_PG_URL")
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from relay import TcpRelay  # noqa: E402 - tests/ is on the path only from here on
-
-
-def footage(name: str) -> Path:
-    """A file of ../shared/footage, or skip with the reason when it is not there."""
-    path = FOOTAGE / name
-    if not path.exists():
-        pytest.skip(f"real footage not found: {path} (../shared/footage beside the checkout)")
-    return path
-
-
-def handcoach(*args: str) -> subprocess.CompletedProcess:
-    """The installed command line, as a user runs it (its own process and stderr)."""
-    return subprocess.run([sys.executable, "-m", "handcoach.cli", *args], capture_output=True,
-                          text=True, timeout=600)
-
-
-def ffmpeg(*args: str) -> None:
-    """Run ffmpeg quietly; fail the test with its message if it fails."""
-    exe = shutil.which("ffmpeg")
-    if exe is None:
-        pytest.fail("ffmpeg is not installed (.ci/run and test.sh install it)")
-    proc = subprocess.run([exe, "-v", "error", "-y", *args], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from clinic import FIST_DOSE, PASSWORDS, build_clinic, days_ago, record_session
-from conftest import handcoach
 from sqlalchemy import select
 
-from accounts import (
+from exercises.library import LibraryError
+from handcoach.accounts import (
     AccountError,
+    NotVisible,
     SignInRefused,
     TooManyAttempts,
     add_user,
@@ -24,10 +24,11 @@ from accounts import (
     set_password,
     sign_in,
 )
-from accounts.login import IDLE_LIMIT, MAX_FAILURES, WINDOW
-from exercises.library import LibraryError
-from storage import NotVisible, Store, program_of
-from storage.models import User
+from handcoach.accounts.login import IDLE_LIMIT, MAX_FAILURES, WINDOW
+from handcoach.storage import Store, program_of
+from handcoach.storage.models import User
+from helpers.clinic import FIST_DOSE, PASSWORDS, build_clinic, days_ago, record_session
+from helpers.paths import handcoach
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -87,7 +88,7 @@ def test_a_patient_account_takes_over_sessions_saved_before_accounts(sqlite_stor
 
 
 def build_access(store, user, password):
-    from storage import Access
+    from handcoach.accounts import Access
 
     return Access(store, sign_in(store, user, password)[0])
 
@@ -348,7 +349,7 @@ def test_guesses_sent_at_once_are_limited_like_guesses_in_a_row(sqlite_store):
 
 
 def test_the_attempts_table_keeps_no_typed_name(sqlite_store):
-    from storage.models import LoginAttempt
+    from handcoach.storage.models import LoginAttempt
 
     build_clinic(sqlite_store)
     with pytest.raises(SignInRefused):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ffmpeg, footage, handcoach
 
+from helpers.paths import ffmpeg, footage, handcoach
 from vision.landmarks import ANGLE_NAMES
 
 

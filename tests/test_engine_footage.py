@@ -8,10 +8,10 @@ open; a touch is thumb tip meeting a fingertip and separating.
 from __future__ import annotations
 
 import pytest
-from conftest import footage
-from footage_runs import run_on_frames, tracked_frames
 
 from exercises.catalog import EXERCISE_IDS
+from helpers.footage_runs import run_on_frames, tracked_frames
+from helpers.paths import footage
 
 
 def frames(name: str):
@@ -31,7 +31,7 @@ def test_fist_reps_on_real_footage(clip, reps):
     closed = {"webcam_fist_1.mp4": (1.1, 2.4), "phone_fist_1_then_close.mp4": (2.5, 4.5),
               "phone_countdown_fist_1.mp4": (7.0, 8.1)}[clip]
     assert rep.start < closed[1] and rep.end > closed[0]
-    assert rep.visits[0].position == "fist"
+    assert rep.positions[0] == "fist"
 
 
 def test_webcam_fist_rep_peaks_are_a_fist():

@@ -12,13 +12,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from engine_runs import run_engine
 
 from exercises.alerts import Code
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import get_exercise
-from synthetic.hand_model import HandPose
-from synthetic.motions import (
+from handcoach.synthetic.hand_model import HandPose
+from handcoach.synthetic.motions import (
     FULL_FIST,
     HOOK,
     RELAXED,
@@ -32,7 +31,8 @@ from synthetic.motions import (
     opposition_pose,
     track_from_keyframes,
 )
-from synthetic.sequences import landmark_sequence
+from handcoach.synthetic.sequences import landmark_sequence
+from helpers.engine_runs import run_engine
 
 PLACEMENT = {"forearm_rotation": "elbow_at_side", "wrist_flex_ext": "forearm_across",
              "pip_blocking": "ulnar", "dip_blocking": "ulnar", "tendon_glides": "ulnar"}
@@ -212,13 +212,14 @@ def test_rep_records_positions_holds_and_peak_angles():
     keys = rep("tendon_glides", 3.5)
     seq = sequence("tendon_glides", keys, noise_mm=0.0, drop_rate=0.0)
     (r,) = run_engine(seq, "tendon_glides").reps
-    assert r.positions == ["hook", "full_fist", "straight_fist", "tabletop"]
+    assert r.positions == ("hook", "full_fist", "straight_fist", "tabletop")
     # Held 3.5 s, plus the part of each 0.7 s move already inside the position's range.
-    assert all(3.5 <= v.hold_s <= 3.5 + 2 * 0.7 for v in r.visits)
+    assert all(3.5 <= h <= 3.5 + 2 * 0.7 for h in r.holds_s)
     true = seq.true_angles
     # PIP peak is the full fist's, within a degree of the truth (no noise here).
     assert abs(np.nanmax(r.peak_flexion[1:12:3]) - np.max(true[:, 1:12:3])) < 1.0
-    assert r.start <= r.visits[0].start < r.visits[-1].end <= r.end
+    # The holds lie within the rep, with the moves between them.
+    assert sum(r.holds_s) < r.duration_s
 
 
 def test_hand_not_visible_two_hands_and_wrong_hand():

@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import handcoach
-from footage_runs import run_on_frames, tracked_frames
+
+from helpers.footage_runs import run_on_frames, tracked_frames
+from helpers.paths import handcoach
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
 
@@ -24,7 +25,7 @@ def test_rendered_samples_are_counted_exactly(name):
     assert len(engine.reps) == truth["reps"]
     assert [a.code.value for a in engine.alerts] == []
     if name == "tendon_glides":
-        assert all(r.positions == ["hook", "full_fist", "straight_fist", "tabletop"]
+        assert all(r.positions == ("hook", "full_fist", "straight_fist", "tabletop")
                    for r in engine.reps)
 
 

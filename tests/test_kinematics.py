@@ -2,18 +2,17 @@
 
 import numpy as np
 import pytest
-from analytic_hand import mirror, right_hand, rotation
 
+from helpers.analytic_hand import mirror, right_hand, rotation
 from vision.kinematics import (
     flexion_angles,
     forearm_rotation,
     foreshortening,
     measure,
     palm_frame,
-    rom,
-    total_active_motion,
 )
 from vision.landmarks import angle_index
+from vision.rom import rom, total_active_motion
 
 RNG = np.random.default_rng(7)
 POSES = {

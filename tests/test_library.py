@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import handcoach
 
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import LibraryError, get_exercise, load_library
+from helpers.paths import handcoach
 
 
 def test_every_exercise_is_defined_with_its_education_and_dose():

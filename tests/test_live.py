@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
 from app.coach import LiveCoach
 from app.live_session import DONE, LiveSession
@@ -19,7 +18,7 @@ from app.sounds import REP_TONE_HZ, tone
 from exercises.alerts import Code
 from exercises.library import LibraryError, get_exercise
 from exercises.program import DEFAULT_EXERCISES, load_program, parse_program
-from storage import (
+from handcoach.storage import (
     BackgroundRecorder,
     SessionRecorder,
     Store,
@@ -27,6 +26,7 @@ from storage import (
     load_frames,
     load_reps,
 )
+from helpers.paths import ROOT
 from vision.sources import VideoFileSource
 
 SAMPLE_FIST = ROOT / "sample_videos" / "fist.mp4"  # 3 reps, a right hand, palm side on
@@ -67,7 +67,7 @@ def test_the_live_coach_counts_the_clip_at_15_fps_mirrored_like_a_selfie(fist_fr
     # The right hand, mirrored, is still the right hand: no "wrong hand" warning.
     assert Code.WRONG_HAND not in {a.code for a in s.alerts}, s.alerts
     assert 20 < s.t < 27
-    assert np.nanmax(s.hi[[1, 4, 7, 10]]) > 80, "PIP flexion of a full fist"
+    assert np.nanmax(s.rom.hi[[1, 4, 7, 10]]) > 80, "PIP flexion of a full fist"
     coach.close()
 
 

@@ -11,7 +11,7 @@ from app.overlay import AMBER, GREEN, RED, OverlayInput, draw_overlay
 from exercises.alerts import Alert, Code
 from exercises.engine import ExerciseEngine
 from exercises.library import get_exercise
-from handcoach.pipeline import HandPipeline
+from vision.pipeline import HandPipeline
 from vision.sources import VideoFileSource
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_videos" / "fist.mp4"
@@ -32,7 +32,7 @@ def close(pixel: np.ndarray, colour: tuple[int, int, int], tol: int = 40) -> boo
 def test_overlay_draws_skeleton_counter_hold_and_warning():
     rgb, r = first_frame_with_hand()
     engine = ExerciseEngine(get_exercise("fist"))
-    engine.update(r.t, r.measures, 1, r.hand.side)
+    engine.update(r)
     state = replace(engine.state(), hold_elapsed_s=1.5, hold_target_s=3.0, reps=4)
     h, w = rgb.shape[:2]
     plain = rgb.copy()

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FOOTAGE, footage
 
-from vision.pose import MODEL_FILES, ArmObservation, ArmTracker, available_models
+from helpers.paths import FOOTAGE, footage
+from vision.frame import ArmObservation
+from vision.pose import MODEL_FILES, ArmTracker, available_models
 from vision.sources import VideoFileSource, read_image
 
 OPENCV_SAMPLES = Path("/usr/share/doc/opencv-doc/examples/data")

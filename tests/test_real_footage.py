@@ -6,11 +6,11 @@ import functools
 
 import numpy as np
 import pytest
-from conftest import footage
 
 from handcoach.analysis import analyze_video
-from handcoach.pipeline import HandPipeline
+from helpers.paths import footage
 from vision.landmarks import angle_index
+from vision.pipeline import HandPipeline
 from vision.sources import read_image
 
 PIPS = [angle_index(f, "pip") for f in ("index", "middle", "ring", "little")]
@@ -142,7 +142,7 @@ def test_with_two_hands_in_view_the_prescribed_one_is_followed():
     for side in ("left", "right"):
         with HandPipeline(hand=side) as pipeline:
             results = [pipeline.process(t, rgb) for t, rgb in frames]
-        both = [r for r in results if r.tracked.hands_in_view == 2]
+        both = [r for r in results if r.hands_in_view == 2]
         assert len(both) > 0.4 * len(frames)
         assert all(r.hand.side == side for r in both)
-        assert all(r.tracked.others[0].side != side for r in both)
+        assert all(r.others[0].side != side for r in both)

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from handcoach.analysis import analyze_video
-from synthetic.render import render_exercise
+from handcoach.synthetic.render import render_exercise
 from vision.landmarks import angles_from_dict
 
 GROUPS = {"MCP": [0, 3, 6, 9], "PIP": [1, 4, 7, 10], "DIP": [2, 5, 8, 11], "thumb": [12, 13]}

@@ -14,8 +14,14 @@ import numpy as np
 import pytest
 from test_review import TZ, berlin, prescription, rom, session, tam_of
 
-from review import ReportInput, build_report, grade_tam, patient_flags
-from review.flags import FORM_WARNINGS, MISSED_DAYS, OVER_PRESCRIPTION, PAIN_RISING, ROM_FALLING
+from handcoach.review import ReportInput, build_report, grade_tam, patient_flags
+from handcoach.review.flags import (
+    FORM_WARNINGS,
+    MISSED_DAYS,
+    OVER_PRESCRIPTION,
+    PAIN_RISING,
+    ROM_FALLING,
+)
 
 START, END = date(2026, 11, 1), date(2026, 11, 30)
 PATIENT = "Zoë Łukasiewicz-Ferreira"

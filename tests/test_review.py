@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from review import (
+from exercises.counter import Rep
+from handcoach.review import (
     FLAG_CODES,
     DayAdherence,
     adherence_days,
@@ -31,14 +32,14 @@ from review import (
     rom_trend,
     tam_trend,
 )
-from review.flags import (
+from handcoach.review.flags import (
     FORM_WARNINGS,
     MISSED_DAYS,
     OVER_PRESCRIPTION,
     PAIN_RISING,
     ROM_FALLING,
 )
-from storage.records import PrescriptionInfo, RepRecord, SessionInfo
+from handcoach.storage.records import PrescriptionInfo, SessionInfo
 from vision.landmarks import ANGLE_NAMES, FINGERS, angle_index
 
 UTC = timezone.utc
@@ -380,9 +381,9 @@ def test_rep_export_columns_and_values():
     peak[angle_index("thumb", "ip")] = 40.2
     low = np.zeros(len(ANGLE_NAMES))
     low[angle_index("index", "pip")] = -4.4
-    rep = RepRecord(number=3, start=12.341, end=19.0, positions=["hook", "full_fist"],
-                    holds_s=[3.04, 2.96], peak_flexion=peak, min_flexion=low,
-                    flags=["extra", "short_hold"], set_number=2)
+    rep = Rep(number=3, start=12.341, end=19.0, positions=("hook", "full_fist"),
+              holds_s=(3.04, 2.96), peak_flexion=peak, min_flexion=low,
+              flags=frozenset({"extra", "short_hold"}), set_number=2)
     rows = rep_rows(s, [rep])
     assert len(rows) == 1
     row = rows[0]
@@ -410,6 +411,6 @@ def test_rep_export_columns_and_values():
 def test_rep_export_of_a_rep_never_seen():
     s = session(date(2026, 11, 10))
     nan = np.full(len(ANGLE_NAMES), math.nan)
-    row = rep_rows(s, [RepRecord(1, 0.0, 2.0, [], [], nan, nan)])[0]
+    row = rep_rows(s, [Rep(1, 0.0, 2.0, (), (), nan, nan)])[0]
     assert all(row[f"{f}_{j}_{m}"] is None for f, j in ANGLE_NAMES for m in ("peak", "min"))
     assert (row["positions"], row["holds_s"], row["flags"]) == ("", "", "")

@@ -8,8 +8,8 @@ from functools import cache
 import numpy as np
 import pytest
 
-from synthetic.hand_model import HandPose
-from synthetic.motions import (
+from handcoach.synthetic.hand_model import HandPose
+from handcoach.synthetic.motions import (
     FULL_FIST,
     RELAXED,
     STRAIGHT,
@@ -18,7 +18,7 @@ from synthetic.motions import (
     build_track,
     track_from_keyframes,
 )
-from synthetic.sequences import LandmarkSequence, landmark_sequence
+from handcoach.synthetic.sequences import LandmarkSequence, landmark_sequence
 from vision.kinematics import measure, palm_frame
 
 SIDES = ("right", "left")

@@ -4,8 +4,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from conftest import ffmpeg, footage
 
+from helpers.paths import ffmpeg, footage
 from vision.sources import ImageFolderSource, SourceError, VideoFileSource, open_source
 
 

@@ -22,15 +22,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from clinic import record_like_the_app
-from conftest import ROOT
 from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from exercises.alerts import Alert, Code
-from handcoach.analysis import AnalysisResult
-from storage import (
-    RepRecord,
+from exercises.counter import Rep
+from handcoach.analysis import AnalysisResult, save_analysis
+from handcoach.storage import (
     SessionRecorder,
     Store,
     StoreError,
@@ -40,13 +38,15 @@ from storage import (
     load_frames,
     load_reps,
     load_warnings,
-    save_analysis,
 )
-from storage.db import alembic_config
-from storage.errors import DISK_FULL, UNREACHABLE
-from storage.models import Base, ExerciseSession, FrameChunk
-from synthetic.motions import build_track
-from synthetic.sequences import landmark_sequence
+from handcoach.storage.db import alembic_config
+from handcoach.storage.errors import DISK_FULL, UNREACHABLE
+from handcoach.storage.models import Base, ExerciseSession, FrameChunk
+from handcoach.synthetic.motions import build_track
+from handcoach.synthetic.sequences import landmark_sequence
+from helpers.analysed import analysed
+from helpers.clinic import record_like_the_app
+from helpers.paths import ROOT
 from vision.kinematics import flexion_angles
 from vision.landmarks import ANGLE_NAMES, N_ANGLES
 
@@ -108,9 +108,9 @@ def steady_frames(rec: SessionRecorder, t0: float, t1: float, fps: float = 30.0)
     return n
 
 
-def a_rep(number: int, start: float, end: float) -> RepRecord:
-    return RepRecord(number, start, end, ["fist"], [1.0], np.full(N_ANGLES, 80.0),
-                     np.full(N_ANGLES, 5.0))
+def a_rep(number: int, start: float, end: float) -> Rep:
+    return Rep(number, start, end, ("fist",), (1.0,), np.full(N_ANGLES, 80.0),
+               np.full(N_ANGLES, 5.0))
 
 
 # -- the frame codec -------------------------------------------------------------------
@@ -195,6 +195,7 @@ def test_a_live_session_round_trip(store):
     assert session_row(store, sid).status == "open"
     engine, angles = record_like_the_app(rec, seq)
     assert len(engine.reps) == 2 and engine.alerts      # something to store of each kind
+    # ROM and TAM are stored as they are shown: whole degrees (vision.rom).
     assert rec.finish(pain_after=3) and rec.problem is None and rec.pending == 0
 
     [info] = list_sessions("Ann Example", store)
@@ -206,16 +207,16 @@ def test_a_live_session_round_trip(store):
     assert info.started_at.tzinfo is not None and info.ended_at >= info.started_at
     lo, hi = np.nanmin(angles, axis=0), np.nanmax(angles, axis=0)
     for k, (finger, joint) in enumerate(ANGLE_NAMES):
-        assert info.rom[finger][joint]["min"] == pytest.approx(lo[k], abs=0.051)
-        assert info.rom[finger][joint]["max"] == pytest.approx(hi[k], abs=0.051)
+        assert info.rom[finger][joint]["min"] == round(lo[k])
+        assert info.rom[finger][joint]["max"] == round(hi[k])
     assert set(info.tam) == {"index", "middle", "ring", "little"}
 
     reps = load_reps(sid, store)
     assert [r.number for r in reps] == [1, 2]
     for stored, rep in zip(reps, engine.reps, strict=True):
-        assert stored.positions == rep.positions and stored.flags == sorted(rep.flags)
+        assert stored.positions == rep.positions and stored.flags == rep.flags
         assert (stored.start, stored.end) == pytest.approx((rep.start, rep.end))
-        assert stored.holds_s == pytest.approx([v.hold_s for v in rep.visits], abs=1e-3)
+        assert stored.holds_s == pytest.approx(rep.holds_s, abs=1e-3)
         assert np.allclose(stored.peak_flexion, rep.peak_flexion, atol=0.051)
         assert np.allclose(stored.min_flexion, rep.min_flexion, atol=0.051)
     assert [(w.t, w.code, w.message) for w in load_warnings(sid, store)] == [
@@ -247,7 +248,7 @@ import numpy as np
 sys.path.insert(0, {str(Path(__file__).parent)!r})
 from test_storage import a_rep, steady_frames
 from exercises.alerts import Alert, Code
-from storage import SessionRecorder, Store
+from handcoach.storage import SessionRecorder, Store
 rec = SessionRecorder(Store(sys.argv[1]), flush_s=2.0)
 rec.start("Crash Test", "fist", "right", "live", pain_before=1)
 steady_frames(rec, 0.0, 3.0)                 # flushed at t = 2.0
@@ -412,46 +413,35 @@ def test_sqlite_folder_missing_then_back(tmp_path):
 
 # -- analysed videos, lists and exports ------------------------------------------------
 def analysis_result(exercise: str | None) -> AnalysisResult:
-    """What analyze_video returns for a clip of two fists (angles from the hand model)."""
-    seq = fist_clip(seed=5)
-    angles = np.full((len(seq.times), N_ANGLES), np.nan)
-    for i, w in enumerate(seq.world):
-        if not np.isnan(w).any():
-            angles[i] = flexion_angles(w, seq.chirality)
-    result = AnalysisResult(video="/videos/patient/fist day 3.mp4", exercise=exercise,
-                            model="lite", fps=30.0, duration_s=len(seq.times) / 30.0,
-                            times=seq.times, angles=angles)
-    if exercise is not None:
-        result.reps = 2
-        result.rep_details = [
-            {"number": 1, "start": 2.8, "end": 5.1, "set": 1, "positions": ["fist"],
-             "holds_s": [1.02], "peak_flexion": {}, "flags": []},
-            {"number": 2, "start": 5.5, "end": 7.9, "set": 1, "positions": ["fist"],
-             "holds_s": [0.4], "peak_flexion": {}, "flags": ["short_hold"]}]
-        result.warnings = [Alert(1.5, Code.HAND_NOT_VISIBLE, "I can't see your hand.")]
-    return result
+    """What an analysis returns for a clip of two fists: the session loop over landmarks
+    from the hand model (as VideoAnalysis.run, without the video)."""
+    return analysed(fist_clip(seed=5), exercise, "/videos/patient/fist day 3.mp4")
 
 
 def test_save_analysis_stores_what_the_app_would(store):
     result = analysis_result("fist")
+    assert len(result.reps) == 2 and result.warnings
     sid = save_analysis(result, "Ann Example", store, pain_before=3, pain_after=2,
                         prescribed_reps=10, prescribed_sets=1)
     [info] = list_sessions("Ann Example", store)
     assert (info.id, info.source, info.video_name, info.model, info.status) == \
         (sid, "video", "fist day 3.mp4", "lite", "complete")
-    assert (info.reps, info.warnings, info.pain_before, info.pain_after) == (2, 1, 3, 2)
+    assert (info.reps, info.warnings, info.pain_before, info.pain_after) == \
+        (2, len(result.warnings), 3, 2)
     assert info.duration_s == pytest.approx(result.duration_s)
     assert info.ended_at - info.started_at == timedelta(seconds=result.duration_s)
-    lo, hi = result.rom()
-    assert info.rom["middle"]["pip"] == {"min": round(lo[4], 1), "max": round(hi[4], 1)}
+    assert info.rom == result.rom().rom_json() and info.tam == result.rom().tam_json()
     reps = load_reps(sid, store)
-    assert [r.flags for r in reps] == [[], ["short_hold"]]
-    inside = (result.times >= 5.5 - 1e-6) & (result.times <= 7.9 + 1e-6)
-    assert np.allclose(reps[1].peak_flexion, np.nanmax(result.angles[inside], axis=0),
-                       atol=0.051)
+    assert [(r.number, r.positions, r.flags) for r in reps] == \
+        [(r.number, r.positions, r.flags) for r in result.reps]
+    for stored, rep in zip(reps, result.reps, strict=True):
+        assert (stored.start, stored.end) == pytest.approx((rep.start, rep.end))
+        assert np.allclose(stored.peak_flexion, rep.peak_flexion, atol=0.051)
+        assert np.allclose(stored.min_flexion, rep.min_flexion, atol=0.051)
     frames = load_frames(sid, store=store)
-    assert len(frames) == result.frames and frames.world is None     # angles only
+    assert len(frames) == result.frames
     assert np.nanmax(np.abs(frames.angles - result.angles)) <= 0.051
+    assert np.nanmax(np.abs(frames.world - result.world)) <= 0.5 / codec.WORLD_SCALE + 1e-9
 
 
 def test_save_analysis_without_an_exercise_keeps_rom_only(store):
@@ -459,7 +449,8 @@ def test_save_analysis_without_an_exercise_keeps_rom_only(store):
     save_analysis(result, "Bo", store,
                   started_at=datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc))
     [row] = export_rows("Bo", store)
-    assert row["exercise"] is None and row["reps"] == 0 and row["warnings"] == 0
+    assert row["exercise"] is None and row["reps"] == 0
+    assert row["warnings"] == len(result.warnings)         # only what the camera saw
     assert row["start"] == "2025-03-01T09:30:00+00:00"
     assert all(row[f"{f}_{j}_max"] is not None for f, j in ANGLE_NAMES)
 

@@ -11,8 +11,8 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ROOT, handcoach
 
+from helpers.paths import ROOT, handcoach
 from vision.landmarks import ANGLE_NAMES
 
 SAMPLE = ROOT / "sample_videos" / "fist.mp4"

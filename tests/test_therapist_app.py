@@ -8,20 +8,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import numpy as np
 import pytest
-from clinic import record_like_the_app
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from accounts import add_user, sign_in
-from handcoach.analysis import AnalysisResult
-from review.grading import grade_tam
-from storage import Access, SessionRecorder, Store, list_sessions, save_analysis
-from synthetic.motions import build_track
-from synthetic.sequences import landmark_sequence
-from vision.kinematics import flexion_angles
-from vision.landmarks import N_ANGLES
+from handcoach.accounts import Access, add_user, sign_in
+from handcoach.analysis import save_analysis
+from handcoach.review.grading import grade_tam
+from handcoach.storage import SessionRecorder, Store, list_sessions
+from handcoach.synthetic.motions import build_track
+from handcoach.synthetic.sequences import landmark_sequence
+from helpers.analysed import analysed
+from helpers.clinic import record_like_the_app
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = str(ROOT / "app" / "main.py")
@@ -57,17 +55,10 @@ def live_fist_session(store: Store, patient: str, started_at: datetime, pain: tu
 
 
 def video_session(store: Store, patient: str, started_at: datetime) -> int:
-    """An analysed video (angles only, no landmarks), as `analyze --save` stores it."""
+    """An analysed video saved as a session, as the app's analyze page stores it."""
     seq = landmark_sequence(build_track("fist", reps=1, seed=5), "right", seed=5)
-    angles = np.full((len(seq.times), N_ANGLES), np.nan)
-    for i, w in enumerate(seq.world):
-        angles[i] = flexion_angles(w, seq.chirality)
-    result = AnalysisResult(video="fist.mp4", exercise="fist", model="lite", fps=30.0,
-                            duration_s=len(seq.times) / 30.0, times=seq.times, angles=angles)
-    result.reps = 1
-    result.rep_details = [{"number": 1, "start": 0.9, "end": 2.5, "set": 1,
-                           "positions": ["fist"], "holds_s": [1.0], "peak_flexion": {},
-                           "flags": []}]
+    result = analysed(seq, "fist", "fist.mp4", side="right")
+    assert len(result.reps) == 1
     return save_analysis(result, patient, store, side="right", started_at=started_at)
 
 
@@ -297,10 +288,13 @@ def test_review_shows_the_session_its_tam_grade_a_rep_replay_and_the_pdf(clinic,
     at.slider[0].set_value(0).run()
     assert not at.exception, at.exception
 
-    # The video session: curves, but no hand to draw.
+    # The analysed video: recorded by the same session loop, landmarks included, so its
+    # rep is replayed with the hand too.
     next(s for s in at.selectbox if s.label == "Session").set_value(
         live.id + 1).run()
-    assert "only angles were stored" in texts(at)
+    assert not at.exception, at.exception
+    assert at.tabs[1].get("vega_lite_chart") and at.tabs[1].get("image")
+    assert "only angles were stored" not in texts(at)
 
     # Report & export.
     assert [b.proto.label for b in at.get("download_button")] == [

@@ -1,4 +1,4 @@
-"""MediaPipe in a process of its own (handcoach.track_process): the same answers as in
+"""MediaPipe in a process of its own (vision.track_process): the same answers as in
 this process, frame for frame, and a clear one-line error when that process dies."""
 
 from __future__ import annotations
@@ -8,11 +8,12 @@ import signal
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
-from handcoach.pipeline import HandPipeline, TrackAhead
-from handcoach.track_process import TrackerDied, TrackProcess
+from helpers.paths import ROOT
+from vision.ahead import TrackAhead
+from vision.pipeline import HandPipeline
 from vision.sources import VideoFileSource
+from vision.track_process import TrackerDied, TrackProcess
 
 SAMPLE = ROOT / "sample_videos" / "fist.mp4"
 
@@ -36,13 +37,13 @@ def test_the_worker_gives_exactly_what_tracking_here_gives():
         got = [tracked for _, tracked in ahead.run((t, rgb, None) for t, rgb in frames)]
         assert ahead.worker_pid is not None and ahead.worker_pid != os.getpid()
     assert len(got) == len(expected) == 90
-    assert sum(g.tracked.hand is not None for g in got) >= 80
+    assert sum(g.hand is not None for g in got) >= 80
     for a, b in zip(got, expected, strict=True):
-        assert a.tracked.t == b.tracked.t
-        assert (a.tracked.hand is None) == (b.tracked.hand is None)
-        if a.tracked.hand is not None:
-            assert a.tracked.hand.side == b.tracked.hand.side
-            assert np.array_equal(a.tracked.hand.world, b.tracked.hand.world)
+        assert a.t == b.t
+        assert (a.hand is None) == (b.hand is None)
+        if a.hand is not None:
+            assert a.hand.side == b.hand.side
+            assert np.array_equal(a.hand.world, b.hand.world)
 
 
 def test_a_frame_bigger_than_its_slot_still_goes_through():
@@ -50,8 +51,8 @@ def test_a_frame_bigger_than_its_slot_still_goes_through():
     worker = TrackProcess(slot_bytes=rgb.nbytes // 4)
     try:
         tracked = worker.submit(t, rgb).result()
-        assert tracked.tracked.hand is not None
-        assert (tracked.tracked.width, tracked.tracked.height) == (rgb.shape[1], rgb.shape[0])
+        assert tracked.hand is not None
+        assert (tracked.width, tracked.height) == (rgb.shape[1], rgb.shape[0])
     finally:
         worker.close()
 

@@ -1,0 +1,1 @@
+"""Camera, tracking and kinematics: frames in, measured hands out (see `vision.pipeline`)."""

@@ -1,6 +1,6 @@
 """Joint angles and hand measures from 21 hand landmarks (pure NumPy).
 
-Convention (../shared/CLINICAL.md): flexion is 0 deg for a straight joint, positive toward
+Convention (docs/clinical.md): flexion is 0 deg for a straight joint, positive toward
 the palm, negative for hyperextension; the angle at a joint is that between its two bones,
 with the wrist->MCP line as the proximal "bone" of a finger MCP.
 
@@ -14,11 +14,11 @@ averages the angles measured on both, because their errors run in opposite direc
   x") keep the very accurate 2D positions but exaggerate depth, so a fist viewed
   palm-on reads PIP 110-160 deg.
 Their mean met both the real-footage checks (open < 25 deg, fist > 60 deg) and halved
-the rendered-hand error of either alone; the numbers are in tests/test_rendered.py and
-the closing note of issue 2. At the PIP a third estimate, the image's 2D positions with the
-world depth, is blended in where the finger bends across the image (`hand_flexion`). 2D
-image positions are also used for `foreshortening`, which flags fingers pointing at the
-camera (CLINICAL.md), and for thumb-to-fingertip distances (`thumb_to_tips`).
+the rendered-hand error of either alone (tests/test_rendered.py). At the PIP a third
+estimate, the image's 2D positions with the world depth, is blended in where the finger
+bends across the image (`hand_flexion`). 2D image positions are also used for
+`foreshortening`, which flags fingers pointing at the camera, and for thumb-to-fingertip
+distances (`thumb_to_tips`).
 
 Finger joints are measured as *signed* angles in each finger's flexion plane: both bones
 are projected onto the plane perpendicular to the finger's hinge axis (the lateral axis,
@@ -29,21 +29,35 @@ angle cannot.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 
+from .frame import ArmObservation, HandFrame, HandMeasures, HandObservation
 from .landmarks import (
     FINGER_CHAINS,
+    MCPS,
     N_ANGLES,
+    PALM,
     THUMB_CHAIN,
     TIPS,
     WRIST,
+    HandLandmark,
     Side,
 )
 
-_INDEX_MCP, _MIDDLE_MCP, _LITTLE_MCP = 5, 9, 17
+_INDEX_MCP = HandLandmark.INDEX_FINGER_MCP
+_MIDDLE_MCP = HandLandmark.MIDDLE_FINGER_MCP
+_LITTLE_MCP = HandLandmark.PINKY_MCP
 _EPS = 1e-9
+
+#: a finger whose image length is under this share of its expected length points at the
+#: camera; its angles are flagged as least reliable (docs/clinical.md, measurement error).
+POINTING_AT_CAMERA = 0.5
+
+#: Pose's wrist must lie within this many palm lengths (image) of the hand's wrist: Pose
+#: sometimes draws a small person inside a close-up hand, whose "elbow" is not an elbow.
+ARM_WRIST_MATCH = 0.6
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -145,7 +159,7 @@ def flexion_angles(world: np.ndarray, chirality: Side) -> np.ndarray:
 
 def _hinges(pts: np.ndarray, palmar: np.ndarray) -> np.ndarray:
     """(k, 4, 3) unit hinge axis of each finger: wrist->MCP x palm normal."""
-    return _unit(_cross(pts[:, FINGER_CHAINS[:, 0]] - pts[:, WRIST, None],
+    return _unit(_cross(pts[:, MCPS] - pts[:, WRIST, None],
                         palmar[:, None, :]))
 
 
@@ -199,30 +213,6 @@ def _image_xy_world_z(world: np.ndarray, image: np.ndarray) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class HandMeasures:
-    """Everything kinematics derives from one frame's landmarks.
-
-    flexion: (14,) deg, ANGLE_NAMES order.
-    spread: (4,) deg, angle in the palm plane between adjacent fingers' proximal phalanges:
-        thumb-index (thumb metacarpal vs index), index-middle, middle-ring, ring-little.
-    palm_normal: (3,) unit vector out of the palm, camera axes (x right, y down, z away).
-    forearm_rotation: deg, rotation of the palm about the hand's long axis (see
-        `forearm_rotation`); its range over a rep is the pronation/supination proxy.
-    tip_to_palm: (5,) thumb..little tip distance to the palm centre / palm length.
-    thumb_to_tips: (4,) thumb tip to index..little tip distance / palm length.
-    tam: (4,) index..little sum of MCP+PIP+DIP flexion, deg.
-    """
-
-    flexion: np.ndarray
-    spread: np.ndarray
-    palm_normal: np.ndarray
-    forearm_rotation: float
-    tip_to_palm: np.ndarray
-    thumb_to_tips: np.ndarray
-    tam: np.ndarray
-
-
 def palm_length(world: np.ndarray) -> float:
     """Wrist to middle-finger MCP distance: the scale used to normalise distances."""
     return float(np.linalg.norm(world[_MIDDLE_MCP] - world[WRIST]))
@@ -230,7 +220,7 @@ def palm_length(world: np.ndarray) -> float:
 
 def palm_centre(world: np.ndarray) -> np.ndarray:
     """Mean of the wrist and the four finger MCPs: the point a fist's fingertips reach."""
-    return world[[WRIST, 5, 9, 13, 17]].mean(axis=0)
+    return world[PALM].mean(axis=0)
 
 
 def finger_spread(world: np.ndarray, chirality: Side, palmar: np.ndarray | None = None
@@ -266,12 +256,14 @@ def forearm_rotation(palm_normal: np.ndarray, distal: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(np.dot(palm_normal, second), np.dot(palm_normal, ref))))
 
 
-def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None
-            ) -> HandMeasures:
+def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None,
+            forearm: np.ndarray | None = None) -> HandMeasures:
     """All per-frame measures for one hand.
 
     world: (21, 3) metres. image: (21, 3) pixels with scaled depth; when given, flexion is
-    `hand_flexion` (both estimates), otherwise the world landmarks alone.
+    `hand_flexion` (both estimates) and fingers pointing at the camera are flagged,
+    otherwise the world landmarks alone are used. forearm: (3,) elbow -> wrist direction,
+    for wrist flexion.
     """
     if image is None:
         flex = flexion_angles(world, chirality)
@@ -288,6 +280,8 @@ def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None
         tip_to_palm=np.linalg.norm(tips - palm_centre(world), axis=1) / scale,
         thumb_to_tips=thumb_to_tips(world, image),
         tam=flex[:12].reshape(4, 3).sum(axis=1),
+        pointing=None if image is None else foreshortening(image, world) < POINTING_AT_CAMERA,
+        wrist_flexion=None if forearm is None else wrist_flexion(forearm, world, chirality),
     )
 
 
@@ -328,7 +322,7 @@ def wrist_flexion(forearm: np.ndarray, world: np.ndarray, chirality: Side) -> fl
     """Wrist flexion (deg): + toward the palm, - extension, 0 hand in line with the forearm.
 
     forearm: (3,) elbow -> wrist direction in camera-aligned axes (from MediaPipe Pose;
-    the hand landmarks have no forearm, CLINICAL.md). The hand's direction is wrist ->
+    the hand landmarks have no forearm). The hand's direction is wrist ->
     middle MCP; the angle is signed by the palm normal, measured in the plane that holds
     the forearm and the palm normal, so that radial/ulnar deviation does not leak in.
     """
@@ -355,20 +349,24 @@ def foreshortening(image: np.ndarray, world: np.ndarray) -> np.ndarray:
     return img_len / np.maximum(world_len * px_per_m, _EPS)
 
 
-def rom(angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Min and max (deg) per joint over frames; angles (n, 14) with NaN rows for no hand."""
-    if angles.size == 0 or np.all(np.isnan(angles)):
-        nan = np.full(angles.shape[-1] if angles.ndim == 2 else N_ANGLES, np.nan)
-        return nan, nan.copy()
-    return np.nanmin(angles, axis=0), np.nanmax(angles, axis=0)
+def arm_forearm(arm: ArmObservation | None, hand: HandObservation) -> np.ndarray | None:
+    """The elbow -> wrist direction of `arm` when its wrist is `hand`'s wrist, else None."""
+    if arm is None:
+        return None
+    image = hand.image
+    palm_px = float(np.linalg.norm(image[_MIDDLE_MCP, :2] - image[WRIST, :2]))
+    if np.linalg.norm(arm.wrist_px - image[WRIST, :2]) > ARM_WRIST_MATCH * palm_px:
+        return None
+    return arm.wrist - arm.elbow
 
 
-def total_active_motion(min_flex: np.ndarray, max_flex: np.ndarray) -> np.ndarray:
-    """TAM per finger (index..little), deg, ASSH: sum of flexion minus extension deficits.
+class HandMeasurer:
+    """The kinematics stage: a frame in, the same frame with its `measures` out."""
 
-    An extension deficit is a joint that never reaches straight (min flexion > 0);
-    hyperextension is not a deficit. Reference: ASSH TAM as summarised in CLINICAL.md.
-    """
-    flexion = max_flex[:12].reshape(4, 3)
-    deficit = np.clip(min_flex[:12].reshape(4, 3), 0.0, None)
-    return flexion.sum(axis=1) - deficit.sum(axis=1)
+    def update(self, frame: HandFrame) -> HandFrame:
+        hand = frame.hand
+        if hand is None:
+            return frame
+        forearm = arm_forearm(frame.arm, hand)
+        return replace(frame, measures=measure(hand.world, hand.chirality, hand.image,
+                                               forearm))

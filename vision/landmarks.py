@@ -1,31 +1,70 @@
 """The vocabulary shared by tracking, kinematics, rendering and reporting.
 
-MediaPipe Hands numbers its 21 landmarks 0 (wrist) to 20 (little fingertip); the joint
-names here follow ../shared/CLINICAL.md. Flexion angles travel as a flat array of 14
-degrees in `ANGLE_NAMES` order so that smoothing, ROM and comparison are plain NumPy.
+MediaPipe Hands numbers its 21 landmarks 0 (wrist) to 20 (little fingertip);
+`HandLandmark` names them as MediaPipe's own enum does, so code says
+`HandLandmark.MIDDLE_FINGER_MCP`, never `9`. The joint names follow the clinical convention
+(docs/clinical.md). Flexion angles travel as a flat array of 14 degrees in `ANGLE_NAMES`
+order so that smoothing, ROM and comparison are plain NumPy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Literal
 
 import numpy as np
 
 Side = Literal["left", "right"]
 
-WRIST = 0
-THUMB_CMC, THUMB_MCP, THUMB_IP, THUMB_TIP = 1, 2, 3, 4
+
+class HandLandmark(IntEnum):
+    """MediaPipe's 21 hand landmarks (mediapipe.python.solutions.hands.HandLandmark)."""
+
+    WRIST = 0
+    THUMB_CMC = 1
+    THUMB_MCP = 2
+    THUMB_IP = 3
+    THUMB_TIP = 4
+    INDEX_FINGER_MCP = 5
+    INDEX_FINGER_PIP = 6
+    INDEX_FINGER_DIP = 7
+    INDEX_FINGER_TIP = 8
+    MIDDLE_FINGER_MCP = 9
+    MIDDLE_FINGER_PIP = 10
+    MIDDLE_FINGER_DIP = 11
+    MIDDLE_FINGER_TIP = 12
+    RING_FINGER_MCP = 13
+    RING_FINGER_PIP = 14
+    RING_FINGER_DIP = 15
+    RING_FINGER_TIP = 16
+    PINKY_MCP = 17
+    PINKY_PIP = 18
+    PINKY_DIP = 19
+    PINKY_TIP = 20
+
+
+L = HandLandmark
+WRIST = L.WRIST
+THUMB_CMC, THUMB_MCP, THUMB_IP, THUMB_TIP = L.THUMB_CMC, L.THUMB_MCP, L.THUMB_IP, L.THUMB_TIP
 FINGERS: tuple[str, ...] = ("index", "middle", "ring", "little")
 FINGER_JOINTS: tuple[str, ...] = ("mcp", "pip", "dip")
 THUMB_JOINTS: tuple[str, ...] = ("mcp", "ip")
 
 #: landmark index of each finger's MCP, PIP, DIP and tip, in FINGERS order.
-FINGER_CHAINS: np.ndarray = np.array([[5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16],
-                                      [17, 18, 19, 20]])
+FINGER_CHAINS: np.ndarray = np.array([
+    [L.INDEX_FINGER_MCP, L.INDEX_FINGER_PIP, L.INDEX_FINGER_DIP, L.INDEX_FINGER_TIP],
+    [L.MIDDLE_FINGER_MCP, L.MIDDLE_FINGER_PIP, L.MIDDLE_FINGER_DIP, L.MIDDLE_FINGER_TIP],
+    [L.RING_FINGER_MCP, L.RING_FINGER_PIP, L.RING_FINGER_DIP, L.RING_FINGER_TIP],
+    [L.PINKY_MCP, L.PINKY_PIP, L.PINKY_DIP, L.PINKY_TIP],
+])
 THUMB_CHAIN: np.ndarray = np.array([THUMB_CMC, THUMB_MCP, THUMB_IP, THUMB_TIP])
-TIPS: np.ndarray = np.array([THUMB_TIP, 8, 12, 16, 20])
+#: the MCP of each finger, index..little.
+MCPS: np.ndarray = FINGER_CHAINS[:, 0]
+#: thumb tip, then index..little tips.
+TIPS: np.ndarray = np.array([THUMB_TIP, *FINGER_CHAINS[:, 3]])
+#: the wrist and the four finger MCPs: the palm's own points.
+PALM: np.ndarray = np.array([WRIST, *MCPS])
 
 #: the 14 flexion angles, in the order of every angle array in HandCoach.
 ANGLE_NAMES: tuple[tuple[str, str], ...] = tuple(
@@ -35,9 +74,13 @@ N_ANGLES = len(ANGLE_NAMES)
 
 #: bones drawn for the hand skeleton (MediaPipe's HAND_CONNECTIONS).
 CONNECTIONS: tuple[tuple[int, int], ...] = (
-    (0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (5, 9), (9, 10),
-    (10, 11), (11, 12), (9, 13), (13, 14), (14, 15), (15, 16), (13, 17), (0, 17), (17, 18),
-    (18, 19), (19, 20),
+    *((int(a), int(b)) for a, b in zip(THUMB_CHAIN[:-1], THUMB_CHAIN[1:], strict=True)),
+    (WRIST, THUMB_CMC),
+    *((int(a), int(b)) for chain in FINGER_CHAINS
+      for a, b in zip(chain[:-1], chain[1:], strict=True)),
+    (WRIST, L.INDEX_FINGER_MCP), (L.INDEX_FINGER_MCP, L.MIDDLE_FINGER_MCP),
+    (L.MIDDLE_FINGER_MCP, L.RING_FINGER_MCP), (L.RING_FINGER_MCP, L.PINKY_MCP),
+    (WRIST, L.PINKY_MCP),
 )
 
 
@@ -66,36 +109,3 @@ def angles_from_dict(nested: Mapping[str, Mapping[str, float | None]]) -> np.nda
         if value is not None:
             out[i] = float(value)
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class HandObservation:
-    """One hand that the tracker saw in one frame.
-
-    image: (21, 3) pixels (x right, y down; z is MediaPipe's relative depth scaled like x).
-    world: (21, 3) metres, origin near the hand's centre, same axes as the camera.
-    side: the patient's anatomical hand, already corrected for a mirrored view.
-    chirality: which hand the *landmark geometry* is (a mirror image of a right hand has
-        left-hand geometry); kinematics needs this to tell palm from back of hand.
-    """
-
-    image: np.ndarray
-    world: np.ndarray
-    side: Side
-    chirality: Side
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class TrackedFrame:
-    """What the tracker reports for one frame: the exercising hand and any others."""
-
-    t: float
-    width: int
-    height: int
-    hand: HandObservation | None
-    others: tuple[HandObservation, ...] = field(default_factory=tuple)
-
-    @property
-    def hands_in_view(self) -> int:
-        return (self.hand is not None) + len(self.others)

@@ -15,7 +15,7 @@ MediaPipe Hands, which labels hands as if the image were a mirrored selfie.) So 
 patient's left arm is LEFT_* unless `mirrored` says the frames are mirror images, in which
 case it is RIGHT_*; HandTracker applies the same `mirrored` to hands, so both report the
 same anatomical side for the same arm (they agreed on every frame of the four frontal clips
-of ../shared/footage where both saw that wrist; on small distant hands Hands' handedness
+of our real test footage where both saw that wrist; on small distant hands Hands' handedness
 can be wrong where Pose, which sees the whole body, is not).
 
 In frame: Pose always returns all 33 landmarks, extrapolating those outside the image
@@ -33,12 +33,13 @@ hand should check that the arm's wrist lies at the hand's wrist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
+from .frame import ArmObservation
 from .landmarks import Side
 
 PoseModel = Literal["lite", "full", "heavy"]
@@ -50,10 +51,25 @@ MODEL_FILES: dict[str, tuple[int, str]] = {
     "heavy": (2, "pose_landmark_heavy.tflite"),
 }
 
-#: PoseLandmark indices (mediapipe.python.solutions.pose.PoseLandmark).
-_ELBOW: dict[str, int] = {"left": 13, "right": 14}
-_WRIST: dict[str, int] = {"left": 15, "right": 16}
-_SHOULDERS, _HIPS = (11, 12), (23, 24)
+
+
+class PoseLandmark(IntEnum):
+    """The Pose landmarks used here (mediapipe.python.solutions.pose.PoseLandmark)."""
+
+    LEFT_SHOULDER = 11
+    RIGHT_SHOULDER = 12
+    LEFT_ELBOW = 13
+    RIGHT_ELBOW = 14
+    LEFT_WRIST = 15
+    RIGHT_WRIST = 16
+    LEFT_HIP = 23
+    RIGHT_HIP = 24
+
+
+P = PoseLandmark
+_ELBOW: dict[str, int] = {"left": P.LEFT_ELBOW, "right": P.RIGHT_ELBOW}
+_WRIST: dict[str, int] = {"left": P.LEFT_WRIST, "right": P.RIGHT_WRIST}
+_SHOULDERS, _HIPS = (P.LEFT_SHOULDER, P.RIGHT_SHOULDER), (P.LEFT_HIP, P.RIGHT_HIP)
 _OTHER: dict[str, Side] = {"left": "right", "right": "left"}
 
 #: a torso (shoulders -> hips) further than this from image-down is an upside-down person:
@@ -103,25 +119,6 @@ def _upside_down(landmarks) -> bool:
     return norm > 0 and torso[1] / norm < np.cos(np.radians(MAX_TORSO_TILT_DEG))
 
 
-@dataclass(frozen=True, slots=True)
-class ArmObservation:
-    """The elbow and wrist of one arm in one frame.
-
-    side: the patient's anatomical arm, already corrected for a mirrored view.
-    elbow, wrist: (3,) Pose world landmarks, metres; origin between the hips, axes aligned
-        with the camera (x right, y down, z away), so `wrist - elbow` is the forearm.
-    elbow_px, wrist_px: (2,) image pixels (x right, y down).
-    visibility: the least of the elbow's and wrist's visibility and in-frame presence (0..1).
-    """
-
-    side: Side
-    elbow: np.ndarray
-    wrist: np.ndarray
-    elbow_px: np.ndarray
-    wrist_px: np.ndarray
-    visibility: float
-
-
 class ArmTracker:
     """Follows the most prominent person with MediaPipe Pose (video mode, smoothed).
 
@@ -133,19 +130,25 @@ class ArmTracker:
 
     def __init__(self, model: PoseModel = "full", mirrored: bool = False,
                  min_visibility: float = 0.5) -> None:
-        complexity = _model_complexity(model)
+        self._complexity = _model_complexity(model)
         if not 0.0 <= min_visibility <= 1.0:
             raise ValueError(f"min_visibility must be within 0..1, not {min_visibility}")
-        from mediapipe.python.solutions import pose
-
         self.model = model
         self.mirrored = mirrored
         self.min_visibility = min_visibility
-        self._pose = pose.Pose(static_image_mode=False, model_complexity=complexity,
-                               smooth_landmarks=True, enable_segmentation=False)
+        self._pose = None
         self._last_us = -1
         self._last_t: float | None = None
         self._result = None
+
+    def start(self) -> ArmTracker:
+        """Build MediaPipe Pose's graph now (else the first `process` does)."""
+        if self._pose is None:
+            from mediapipe.python.solutions import pose
+
+            self._pose = pose.Pose(static_image_mode=False, model_complexity=self._complexity,
+                                   smooth_landmarks=True, enable_segmentation=False)
+        return self
 
     def process(self, t: float, rgb: np.ndarray, side: Side) -> ArmObservation | None:
         """The patient's `side` arm in one RGB frame (h, w, 3) uint8 taken at time t (s).
@@ -182,6 +185,7 @@ class ArmTracker:
     def _infer(self, t: float, rgb: np.ndarray):
         from mediapipe.python.solution_base import SolutionBase
 
+        self.start()
         # SolutionBase.process() stamps each packet with a private counter that it advances
         # by 33333 us; setting it first gives the graph the frame's real time, which the
         # landmark smoothing and tracking use.
@@ -192,7 +196,8 @@ class ArmTracker:
         return SolutionBase.process(self._pose, {"image": rgb})
 
     def close(self) -> None:
-        self._pose.close()
+        if self._pose is not None:
+            self._pose.close()
 
     def __enter__(self) -> ArmTracker:
         return self

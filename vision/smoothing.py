@@ -4,15 +4,29 @@ A low-pass filter whose cutoff rises with speed: at rest it smooths hard (landma
 of a still hand disappears), in motion it follows quickly (a 1 s fist is not lagged).
 It needs real timestamps, so variable frame rates are handled.
 
-Defaults were tuned on ../shared/footage (see benchmarks/smoothing.py): `min_cutoff`
-sets the jitter left at rest, `beta` how quickly the cutoff opens in motion.
+`min_cutoff` sets the jitter left at rest, `beta` how quickly the cutoff opens in motion.
+`LandmarkSmoother` is the stage of the per-frame path that applies it to a hand's
+landmarks; its settings were tuned on real footage with benchmarks/smoothing.py (numbers
+in benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
+
+from .frame import HandFrame, HandObservation
+
+#: One Euro settings for the world landmarks (metres, speeds in m/s): at rest they cut
+#: angle jitter 2-5x, through a 1 s fist they lag at most one frame.
+SMOOTHING: Mapping[str, float] = {"min_cutoff": 0.5, "beta": 10.0, "d_cutoff": 1.0}
+
+#: image landmarks are in pixels: a hand at arm's length spans ~400 px for ~0.2 m, so
+#: the image filter's beta is the world one divided by this.
+PIXELS_PER_METRE = 2000.0
 
 
 def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
@@ -56,3 +70,32 @@ class OneEuroFilter:
         cutoff = self.min_cutoff + self.beta * np.abs(self._dx)
         self._x += _alpha(cutoff, dt) * (x - self._x)
         return self._x
+
+
+class LandmarkSmoother:
+    """The smoothing stage: a frame in, the same frame with its hand's landmarks smoothed.
+
+    settings: One Euro settings for the world landmarks (SMOOTHING by default); the image
+    landmarks get the same, with beta scaled to pixels. A different hand (the other side)
+    restarts both filters: one hand is never smoothed into the other.
+    """
+
+    def __init__(self, settings: Mapping[str, float] | None = None) -> None:
+        self.settings = settings
+        self._side: str | None = None
+        self._world = self._image = OneEuroFilter()
+
+    def update(self, frame: HandFrame) -> HandFrame:
+        raw = frame.hand
+        if raw is None:
+            return frame
+        if raw.side != self._side:
+            settings = dict(SMOOTHING if self.settings is None else self.settings)
+            self._world = OneEuroFilter(**settings)
+            self._image = OneEuroFilter(**{**settings,
+                                           "beta": settings["beta"] / PIXELS_PER_METRE})
+            self._side = raw.side
+        hand = HandObservation(image=self._image(frame.t, raw.image).copy(),
+                               world=self._world(frame.t, raw.world).copy(),
+                               side=raw.side, chirality=raw.chirality, score=raw.score)
+        return replace(frame, hand=hand)

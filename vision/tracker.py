@@ -26,7 +26,8 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from .landmarks import HandObservation, Side, TrackedFrame
+from .frame import HandFrame, HandObservation
+from .landmarks import Side
 
 Model = Literal["lite", "full"]
 HandChoice = Literal["left", "right", "auto"]
@@ -35,8 +36,8 @@ MODELS: tuple[str, ...] = ("lite", "full")
 _OTHER: dict[str, Side] = {"left": "right", "right": "left"}
 #: frames between a probe's frame and the frame that acts on its answer (at 30 fps,
 #: 200 ms later): a probe takes ~14 ms, and when frames come faster than the camera's
-#: (a loaded machine, or a video analysed at 6x real time) a 3-frame wait (16 ms there)
-#: often made tracking wait for it (live path 0.88 -> 0.90 of MediaPipe alone at 6).
+#: (a loaded machine, or a video analysed at 6x real time) a 3-frame wait often made
+#: tracking wait for it (benchmarks/README.md).
 PROBE_LAG_FRAMES = 6
 
 
@@ -105,7 +106,7 @@ class HandTracker:
         self.mirrored = mirrored
         self.probe_every_s = probe_every_s
         self._conf = (min_detection, min_tracking)
-        self._single = _Graph(1, model, False, *self._conf)
+        self._single: _Graph | None = None
         self._dual: _Graph | None = None
         self._probe: _Graph | None = None
         self._probe_pool: ThreadPoolExecutor | None = None
@@ -115,8 +116,16 @@ class HandTracker:
         self._last_probe = -np.inf
         self._last_two_seen = -np.inf
 
-    def process(self, t: float, rgb: np.ndarray) -> TrackedFrame:
+    def start(self) -> HandTracker:
+        """Build MediaPipe's graph now (else the first `process` does, ~1 s)."""
+        if self._single is None:
+            self._single = _Graph(1, self.model, False, *self._conf)
+        return self
+
+    def process(self, t: float, rgb: np.ndarray) -> HandFrame:
         """Track one RGB frame (h, w, 3) uint8 taken at time t (s, increasing)."""
+        self.start()
+        assert self._single is not None
         h, w = rgb.shape[:2]
         if self._probe_answer is not None:
             self._probe_age += 1
@@ -144,7 +153,7 @@ class HandTracker:
         else:
             hands = self._observations(self._single.process(t, rgb), w, h)
         chosen, others = self._choose(hands)
-        return TrackedFrame(t=t, width=w, height=h, hand=chosen, others=tuple(others))
+        return HandFrame(t=t, width=w, height=h, hand=chosen, others=tuple(others))
 
     def _count_hands(self, t: float, rgb: np.ndarray) -> int:
         """The probe: how many hands one frame shows (the frame is only read)."""

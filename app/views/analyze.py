@@ -13,10 +13,9 @@ from app.videos import samples, upload_field
 from app.wording import PAIN_SCALE, dose_text, pain_label
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import load_library
-from handcoach.analysis import AnalysisResult, analyze_video
-from storage import StoreError, save_analysis
-from vision.kinematics import total_active_motion
-from vision.landmarks import ANGLE_NAMES, FINGERS
+from handcoach.analysis import AnalysisResult, analyze_video, save_analysis
+from handcoach.storage import StoreError
+from vision.landmarks import ANGLE_NAMES, FINGERS, angle_index
 from vision.sources import SourceError
 
 UPLOAD = "Upload my own video"
@@ -73,29 +72,29 @@ if result is not None and path is not None and Path(result.video) == path \
     cols[0].metric("Hand seen", f"{seen:.0%} of {result.frames} frames")
     if exercise is not None:
         extra = f" + {result.extra_reps} extra" if result.extra_reps else ""
-        cols[1].metric("Repetitions", f"{result.reps - result.extra_reps}{extra}")
-        if result.rep_details:
+        cols[1].metric("Repetitions", f"{len(result.reps) - result.extra_reps}{extra}")
+        if result.reps:
             st.dataframe(pd.DataFrame(
-                [{"rep": d["number"], "from s": d["start"], "to s": d["end"],
-                  "positions": ", ".join(d["positions"]),
-                  "held s": ", ".join(f"{h:.1f}" for h in d["holds_s"]),
-                  "notes": ", ".join(d["flags"]).replace("_", " ")}
-                 for d in result.rep_details]), hide_index=True)
+                [{"rep": r.number, "from s": round(r.start, 2), "to s": round(r.end, 2),
+                  "positions": ", ".join(r.positions),
+                  "held s": ", ".join(f"{h:.1f}" for h in r.holds_s),
+                  "notes": ", ".join(sorted(r.flags)).replace("_", " ")}
+                 for r in result.reps]), hide_index=True)
     if result.ended_early:
         st.warning(f"The video is damaged: analysed up to where it breaks ({result.ended_early}).")
     for alert in result.warnings:
         st.warning(f"At {alert.t:.1f} s: {alert.message}")
     if result.frames_with_hand:
-        lo, hi = result.rom()
+        rom = result.rom()
         st.subheader("Range of motion (degrees of bend)")
         st.dataframe(pd.DataFrame(
             [{"finger": f, "joint": j.upper(), "least": round(a), "most": round(b)}
-             for (f, j), a, b in zip(ANGLE_NAMES, lo, hi, strict=True)]),
+             for (f, j), a, b in zip(ANGLE_NAMES, rom.lo, rom.hi, strict=True)]),
             hide_index=True)
-        tam = total_active_motion(lo, hi)
         st.write("Total active motion: " + ", ".join(
-            f"{f} {v:.0f}°" for f, v in zip(FINGERS, tam, strict=True)) + " (normal about 260°)")
-        curves = pd.DataFrame(result.angles[:, [1, 4, 7, 10]],
+            f"{f} {v}°" for f, v in rom.tam_json().items()) + " (normal about 260°)")
+        pips = [angle_index(f, "pip") for f in FINGERS]
+        curves = pd.DataFrame(result.angles[:, pips],
                               columns=[f"{f} PIP" for f in FINGERS], index=result.times)
         st.subheader("Finger middle-joint (PIP) bend over time")
         st.line_chart(curves, x_label="seconds", y_label="degrees")

@@ -12,15 +12,15 @@ from datetime import date, timedelta, tzinfo
 import pandas as pd
 import streamlit as st
 
-from accounts import AccountError
 from app.auth import require_staff
 from app.flag_labels import flag_label, flag_line
 from app.local_time import day_start, local_tz, today
 from app.picker import STATE, visible_patients
 from exercises.library import LibraryError
-from review.adherence import adherence_days, adherence_rate, local_day
-from review.flags import Flag, patient_flags
-from storage import Access, PatientInfo, PrescriptionInfo, SessionInfo, StoreError
+from handcoach.accounts import Access, AccountError, PatientInfo
+from handcoach.review.adherence import adherence_days, adherence_rate, local_day
+from handcoach.review.flags import Flag, patient_flags
+from handcoach.storage import PrescriptionInfo, SessionInfo, StoreError
 
 #: how far back the list looks for a last session (older ones: "none in 90 days").
 LOOKBACK_DAYS = 90

@@ -23,8 +23,9 @@ from exercises.catalog import EXERCISE_IDS
 from exercises.library import Dose, Exercise, LibraryError, load_library
 from exercises.norms import normal_flexion
 from exercises.program import DEFAULT_EXERCISES
-from storage import NotVisible, PrescriptionInfo, StoreError
-from storage.prescriptions import DOSE_KEYS, MAX_TARGET_DEG
+from handcoach.accounts import NotVisible
+from handcoach.storage import PrescriptionInfo, StoreError
+from handcoach.storage.prescriptions import DOSE_KEYS, MAX_TARGET_DEG
 from vision.landmarks import ANGLE_NAMES
 
 SAVED = "prescription_saved"

@@ -25,15 +25,17 @@ from app.local_time import day_span, day_start, local_naive, local_tz, today, wh
 from app.picker import pick_patient
 from app.skeleton import draw_hand
 from app.wording import joint_label
+from exercises.counter import Rep
 from exercises.library import Exercise, load_library
-from review.adherence import adherence_days, adherence_rate, in_force
-from review.exports import csv_text, rep_columns, rep_rows
-from review.flags import patient_flags
-from review.grading import best_tam, grade_tam
-from review.report import ReportInput, build_report
-from review.trends import pain_trend, rom_trend
-from storage import Access, NotVisible, PrescriptionInfo, SessionInfo, StoreError
-from storage.records import RepRecord, export_columns
+from handcoach.accounts import Access, NotVisible
+from handcoach.review.adherence import adherence_days, adherence_rate, in_force
+from handcoach.review.exports import csv_text, rep_columns, rep_rows
+from handcoach.review.flags import patient_flags
+from handcoach.review.grading import best_tam, grade_tam
+from handcoach.review.report import ReportInput, build_report
+from handcoach.review.trends import pain_trend, rom_trend
+from handcoach.storage import PrescriptionInfo, SessionInfo, StoreError
+from handcoach.storage.records import export_columns
 from vision.landmarks import ANGLE_NAMES
 
 #: days before the period also read: flags compare the last sessions with earlier ones.
@@ -195,14 +197,14 @@ def sessions_table(sessions: list[SessionInfo]) -> pd.DataFrame:
         "Source": "camera" if s.source == "live" else s.source} for s in reversed(sessions)])
 
 
-def reps_table(reps: list[RepRecord], joints: list[tuple[str, str]]) -> pd.DataFrame:
+def reps_table(reps: list[Rep], joints: list[tuple[str, str]]) -> pd.DataFrame:
     rows = []
     for r in reps:
         row: dict[str, object] = {
             "Rep": r.number, "Set": r.set_number, "Duration (s)": round(r.end - r.start, 1),
             "Positions": " > ".join(r.positions),
             "Holds (s)": " > ".join(f"{h:.1f}" for h in r.holds_s),
-            "Flags": ", ".join(f.replace("_", " ") for f in r.flags) or "-"}
+            "Flags": ", ".join(f.replace("_", " ") for f in sorted(r.flags)) or "-"}
         for f, j in joints:
             v = r.peak_flexion[ANGLE_NAMES.index((f, j))]
             row[f"{joint_label(f, j)} peak"] = "-" if np.isnan(v) else f"{v:.0f}°"
@@ -210,7 +212,7 @@ def reps_table(reps: list[RepRecord], joints: list[tuple[str, str]]) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def replay(acc: Access, s: SessionInfo, reps: list[RepRecord], ex: Exercise | None) -> None:
+def replay(acc: Access, s: SessionInfo, reps: list[Rep], ex: Exercise | None) -> None:
     """A rep's angle curves from its stored frames, and the hand at a chosen moment."""
     st.subheader("Rep replay")
     number = st.selectbox("Rep to replay", [r.number for r in reps],

@@ -1,13 +1,13 @@
-"""Sign in: a name and a password, rate-limited (accounts.login)."""
+"""Sign in: a name and a password, rate-limited (handcoach.accounts.login)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from accounts import SignInRefused, TooManyAttempts, sign_in
 from app.auth import remember
 from app.store import store
-from storage import StoreError
+from handcoach.accounts import SignInRefused, TooManyAttempts, sign_in
+from handcoach.storage import StoreError
 
 st.title("HandCoach")
 if st.session_state.get("signed_out"):

@@ -1,0 +1,1 @@
+"""The app's pages, run by Streamlit as scripts (app/main.py lists them)."""

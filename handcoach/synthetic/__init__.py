@@ -1,0 +1,1 @@
+"""Synthetic hand-exercise footage with exact joint angles (see `handcoach.synthetic.render`)."""

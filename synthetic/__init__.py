@@ -1,1 +1,0 @@
-"""Synthetic hand-exercise footage with exact joint angles (see `synthetic.render`)."""

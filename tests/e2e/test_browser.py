@@ -1,0 +1,221 @@
+"""End to end in a real browser: headless Debian Chromium, a video file as its webcam, the
+real app server, real MediaPipe, a real SQLite results file.
+
+What a patient does: open the exercise page, rate their pain, start the session and the
+camera, exercise, press Finish, rate their pain again, save. What is checked is what they
+(and their therapist) would check: the rep counter beside the video reaches the true
+count, the warning the video earns appears, and the saved session holds those reps,
+warnings and a plausible range of motion.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from handcoach.storage import Store, list_sessions, load_frames, load_reps, load_warnings
+from helpers.browser import (
+    ARTIFACTS,
+    REPS,
+    SAMPLE_FIST,
+    app_server,
+    camera_y4m,
+    chromium,
+    need_chromium,
+    wait_for_text,
+)
+from helpers.paths import ffmpeg, footage
+
+pytestmark = pytest.mark.slow
+ALERTS = '[data-testid="stAlert"]'
+
+
+@pytest.fixture(autouse=True)
+def _chromium() -> None:
+    need_chromium()
+
+
+def _start_live(page, url: str, exercise: str, source: str | None = None,
+                upload: Path | None = None) -> None:
+    page.goto(f"{url}/exercise?exercise={exercise}")
+    page.get_by_role("button", name="Start session").wait_for()
+    if source is not None:
+        page.get_by_text(source, exact=True).click()
+    if upload is not None:
+        page.locator('input[type="file"]').set_input_files(str(upload))
+        page.get_by_text(upload.name).first.wait_for()
+    page.get_by_role("button", name="Start session").click()
+    start = "Start camera" if source is None else "Play video"
+    page.frame_locator("iframe").first.get_by_role("button", name=start).click()
+
+
+def _finish(page, pain_after: int | None = None) -> str:
+    page.get_by_role("button", name="Finish").click()
+    page.get_by_role("button", name="Save my session").wait_for()
+    if pain_after is not None:
+        slider = page.get_by_role("slider")
+        slider.focus()
+        for _ in range(pain_after):
+            slider.press("ArrowRight")
+    page.get_by_role("button", name="Save my session").click()
+    page.get_by_text("Session summary").wait_for(timeout=30_000)
+    page.get_by_text("Pain before / after").wait_for()   # the summary fully drawn
+    return page.locator("body").inner_text()
+
+
+def _screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path))
+    return path
+
+
+def _video_is_playing(page) -> bool:
+    """The live view shows real frames: the <video> in the component has a size and time."""
+    frame = page.frame_locator("iframe").first
+    return bool(frame.locator("video").evaluate(
+        "v => v.videoWidth > 0 && v.currentTime > 0"))
+
+
+def test_rendered_fist_on_the_webcam_counts_warns_and_saves(tmp_path):
+    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=3.0, tail_s=12.0)
+    with app_server(tmp_path) as app, chromium(cam) as page:
+        _start_live(page, app.url, "fist")
+        seen = wait_for_text(page, REPS, "3 of 10", timeout_s=60)
+        assert "3 of 10" in seen, f"the counter never reached the 3 reps of the clip: {seen}"
+        assert _video_is_playing(page)
+        shot = _screenshot(page, "live_view_fist.png")
+        assert shot.stat().st_size > 20_000
+        # The clip ends in black: the hand is gone, and the patient is told.
+        alerts = wait_for_text(page, ALERTS, "can't see your hand", timeout_s=15)
+        assert "can't see your hand" in alerts, alerts
+        time.sleep(1.0)
+        assert "3 of 10" in page.locator(REPS).first.inner_text(), "a rep counted twice"
+        summary = _finish(page, pain_after=2)
+    assert "Saved" in summary
+    assert re.search(r"Reps\s*3\b", summary), summary
+    assert "Pain before / after" in summary and "0 / 2" in summary
+
+    store = Store(app.db_url)
+    (session,) = list_sessions("e2e patient", store=store)
+    assert (session.exercise, session.source, session.status) == ("fist", "live", "complete")
+    assert session.reps == 3 and session.extra_reps == 0
+    assert (session.pain_before, session.pain_after) == (0, 2)
+    # A full fist: every finger's PIP bent well past 60 deg and opened to near straight.
+    for finger in ("index", "middle", "ring", "little"):
+        pip = session.rom[finger]["pip"]
+        assert pip["max"] > 60 and pip["min"] < 30, (finger, pip)
+    reps = load_reps(session.id, store=store)
+    assert [r.number for r in reps] == [1, 2, 3]
+    assert all("fist" in r.positions for r in reps)
+    codes = {w.code for w in load_warnings(session.id, store=store)}
+    assert "HAND_NOT_VISIBLE" in codes, codes
+
+
+def test_real_webcam_fist_counts_one_rep_and_says_hold_longer(tmp_path):
+    clip = footage("webcam_fist_1.mp4")
+    # The clip's fist lasts about 1.3 s: the 3 s hold is not met (README of the footage).
+    cam = camera_y4m(clip, tmp_path / "webcam.y4m", lead_s=3.0, tail_s=10.0, tail="clone")
+    with app_server(tmp_path) as app, chromium(cam) as page:
+        _start_live(page, app.url, "fist")
+        seen = wait_for_text(page, REPS, "1 of 10", timeout_s=40)
+        assert "1 of 10" in seen, f"the real fist was not counted: {seen}"
+        alerts = wait_for_text(page, ALERTS, "Hold it a little longer", timeout_s=10)
+        assert "Hold it a little longer" in alerts, alerts
+        _screenshot(page, "live_view_webcam_fist_1.png")
+        time.sleep(4.0)
+        assert "1 of 10" in page.locator(REPS).first.inner_text()
+        _finish(page)
+    store = Store(app.db_url)
+    (session,) = list_sessions("e2e patient", store=store)
+    assert session.reps == 1
+    codes = {w.code for w in load_warnings(session.id, store=store)}
+    assert "HOLD_TOO_SHORT" in codes, codes
+    assert session.rom["middle"]["pip"]["max"] > 60
+
+
+def test_uploaded_video_ending_mid_rep_keeps_the_reps_before_it(tmp_path):
+    """No webcam: the patient's own video plays through the live view; it stops in the
+    middle of the third fist. Two reps are counted and saved, the third is not."""
+    cut = tmp_path / "my_fist.mp4"
+    # The sample's third fist is held from about 17 s: cut the video while it is closed.
+    ffmpeg("-i", str(SAMPLE_FIST), "-t", "18.0", "-an", "-c:v", "libx264", "-pix_fmt",
+           "yuv420p", str(cut))
+    with app_server(tmp_path) as app, chromium() as page:
+        _start_live(page, app.url, "fist", source="A video file", upload=cut)
+        ended = wait_for_text(page, '[data-testid="stAlert"], [data-testid="stMarkdown"]',
+                              "The video stopped", timeout_s=60)
+        assert "The video stopped" in ended, ended
+        assert "2 of 10" in page.locator(REPS).first.inner_text()
+        summary = _finish(page)
+    assert "Saved" in summary
+    store = Store(app.db_url)
+    (session,) = list_sessions("e2e patient", store=store)
+    assert (session.source, session.video_name, session.reps) == ("video", "my_fist.mp4", 2)
+    assert session.frames_with_hand > 100
+
+
+def test_corrupt_upload_is_refused_in_one_line_and_nothing_is_started(tmp_path):
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(SAMPLE_FIST.read_bytes()[:4000])
+    with app_server(tmp_path) as app, chromium() as page:
+        page.goto(f"{app.url}/exercise?exercise=fist")
+        page.get_by_text("A video file", exact=True).click()
+        page.locator('input[type="file"]').set_input_files(str(bad))
+        error = wait_for_text(page, ALERTS, "cannot be played", timeout_s=30)
+        assert "cannot be played" in error and "broken.mp4" in error, error
+        assert "Traceback" not in page.locator("body").inner_text()
+        assert page.get_by_role("button", name="Start session").is_disabled()
+    assert list_sessions(store=Store(app.db_url)) == [], "a session was started"
+
+
+def test_database_lost_mid_session_the_patient_is_told_and_no_rep_is_lost(tmp_path, relay):
+    """The clinic's PostgreSQL goes away during the second rep and comes back before the
+    end: the page says so in one line, the counter goes on, and every rep is saved."""
+    via, direct, link = relay
+    link.start()
+    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=3.0, tail_s=20.0,
+                     tail="clone")
+    with app_server(tmp_path, HANDCOACH_DB_URL=via) as app, chromium(cam) as page:
+        _start_live(page, app.url, "fist")
+        assert "1 of 10" in wait_for_text(page, REPS, "1 of 10", timeout_s=40)
+        link.stop()
+        told = wait_for_text(page, ALERTS, "Could not save", timeout_s=20)
+        assert "cannot be reached" in told and "Your reps so far are kept" in told, told
+        assert "2 of 10" in wait_for_text(page, REPS, "2 of 10", timeout_s=30)
+        link.start()
+        assert "3 of 10" in wait_for_text(page, REPS, "3 of 10", timeout_s=30)
+        summary = _finish(page)
+    assert "Saved" in summary, summary
+    store = Store(direct)
+    (session,) = list_sessions("e2e patient", store=store)
+    assert (session.reps, session.status) == (3, "complete")
+    assert [r.number for r in load_reps(session.id, store=store)] == [1, 2, 3]
+    # The frames of the outage were kept too: the stored series has no hole in it.
+    times = load_frames(session.id, store=store).times
+    assert len(times) == session.frames and times[-1] - times[0] > 20
+    assert np.max(np.diff(times)) < 2.0, "frames lost while the database was away"
+    store.close()
+
+
+def test_an_uploaded_video_analysed_can_be_saved_as_a_session(tmp_path):
+    """Every click reruns the page: the upload must stay the same file, or the results
+    (and their Save button) vanish after Analyze."""
+    clip = tmp_path / "fist.mp4"  # named for its exercise: the page preselects it
+    ffmpeg("-i", str(SAMPLE_FIST), "-t", "16.0", "-an", "-c:v", "libx264", "-pix_fmt",
+           "yuv420p", str(clip))
+    with app_server(tmp_path) as app, chromium() as page:
+        page.goto(f"{app.url}/analyze")
+        page.get_by_text("Upload my own video", exact=True).click()
+        page.locator('input[type="file"]').set_input_files(str(clip))
+        page.get_by_text(clip.name).first.wait_for()
+        page.get_by_role("button", name="Analyze").click()
+        assert "Repetitions" in wait_for_text(page, REPS, "Repetitions", timeout_s=90)
+        page.get_by_role("button", name="Save for e2e patient").click()
+        page.get_by_text("Saved as session").wait_for(timeout=30_000)
+    (session,) = list_sessions("e2e patient", store=Store(app.db_url))
+    assert (session.source, session.video_name, session.reps) == ("video", "fist.mp4", 2)

@@ -1,0 +1,114 @@
+"""The data that flows through the per-frame path, one shape per thing.
+
+    frame = tracker.process(t, rgb)     # HandFrame: landmarks as MediaPipe saw them
+    frame = smoother.update(frame)      # the same HandFrame type, landmarks smoothed
+    frame = measurer.update(frame)      # ... with `measures` filled in
+    engine.update(frame)
+
+Every stage takes a HandFrame and returns a new one (frozen: a stage never changes what an
+earlier stage or another thread holds); fields a stage has not filled yet are None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .landmarks import Side
+
+
+@dataclass(frozen=True, slots=True)
+class HandObservation:
+    """One hand that the tracker saw in one frame.
+
+    image: (21, 3) pixels (x right, y down; z is MediaPipe's relative depth scaled like x).
+    world: (21, 3) metres, origin near the hand's centre, same axes as the camera.
+    side: the patient's anatomical hand, already corrected for a mirrored view.
+    chirality: which hand the *landmark geometry* is (a mirror image of a right hand has
+        left-hand geometry); kinematics needs this to tell palm from back of hand.
+    """
+
+    image: np.ndarray
+    world: np.ndarray
+    side: Side
+    chirality: Side
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArmObservation:
+    """The elbow and wrist of one arm in one frame (MediaPipe Pose).
+
+    side: the patient's anatomical arm, already corrected for a mirrored view.
+    elbow, wrist: (3,) Pose world landmarks, metres; origin between the hips, axes aligned
+        with the camera (x right, y down, z away), so `wrist - elbow` is the forearm.
+    elbow_px, wrist_px: (2,) image pixels (x right, y down).
+    visibility: the least of the elbow's and wrist's visibility and in-frame presence (0..1).
+    """
+
+    side: Side
+    elbow: np.ndarray
+    wrist: np.ndarray
+    elbow_px: np.ndarray
+    wrist_px: np.ndarray
+    visibility: float
+
+
+@dataclass(frozen=True, slots=True)
+class HandMeasures:
+    """Everything kinematics derives from one frame's landmarks.
+
+    flexion: (14,) deg, ANGLE_NAMES order.
+    spread: (4,) deg, angle in the palm plane between adjacent fingers' proximal phalanges:
+        thumb-index (thumb metacarpal vs index), index-middle, middle-ring, ring-little.
+    palm_normal: (3,) unit vector out of the palm, camera axes (x right, y down, z away).
+    forearm_rotation: deg, rotation of the palm about the hand's long axis (see
+        `kinematics.forearm_rotation`); its range over a rep is the pronation/supination
+        proxy.
+    tip_to_palm: (5,) thumb..little tip distance to the palm centre / palm length.
+    thumb_to_tips: (4,) thumb tip to index..little tip distance / palm length.
+    tam: (4,) index..little sum of MCP+PIP+DIP flexion, deg.
+    pointing: (4,) bool per finger index..little, True where it points at the camera (its
+        angles are the least reliable).
+    wrist_flexion: deg (+ flexion, - extension); None without arm tracking or when the
+        elbow is not in view.
+    """
+
+    flexion: np.ndarray
+    spread: np.ndarray
+    palm_normal: np.ndarray
+    forearm_rotation: float
+    tip_to_palm: np.ndarray
+    thumb_to_tips: np.ndarray
+    tam: np.ndarray
+    pointing: np.ndarray | None = None
+    wrist_flexion: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandFrame:
+    """One frame on its way through the path.
+
+    t: seconds (the frame's own timestamp). width, height: the image's size in pixels.
+    hand: the exercising hand (None when no hand was found). others: any other hands.
+    arm: that hand's arm, when arm tracking is on and Pose saw it.
+    measures: kinematics of `hand`, once measured (None before, or without a hand).
+    """
+
+    t: float
+    width: int
+    height: int
+    hand: HandObservation | None
+    others: tuple[HandObservation, ...] = ()
+    arm: ArmObservation | None = None
+    measures: HandMeasures | None = None
+
+    @property
+    def hands_in_view(self) -> int:
+        return (self.hand is not None) + len(self.others)
+
+    @property
+    def side(self) -> Side | None:
+        """The exercising hand's anatomical side, None without a hand."""
+        return self.hand.side if self.hand is not None else None
