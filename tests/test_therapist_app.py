@@ -5,7 +5,7 @@ signing in through the sign-in page as a person would."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -82,7 +82,10 @@ def clinic(env) -> Store:
          "pip_blocking": {"reps": 8, "sets": 2, "hold_s": 5, "rest_s": 30,
                           "sessions_per_day": 2, "max_reps_per_day": 32}},
         {"index": {"pip": 90}}, "Gently.")
-    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    # Noon yesterday on this machine's clock: "yesterday + 1 h" must not be today when
+    # the tests run just before midnight (CI did, at 23:28).
+    noon = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
+    yesterday = noon - timedelta(days=1)
     live_fist_session(store, "Ann Lee", yesterday, (2, 5), rx.id)
     video_session(store, "Ann Lee", yesterday + timedelta(hours=1))
     live_fist_session(store, "Cy Other", yesterday, (1, 1))
