@@ -85,13 +85,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _analyze(args: argparse.Namespace) -> int:
     from handcoach.analysis import VideoAnalysis
+    from handcoach.text import person_name
 
     if args.save and not (args.patient or "").strip():
         raise UsageError("--save needs --patient NAME")
-    if args.save and len(args.patient.strip()) > 200:
-        raise UsageError("--patient: a name has at most 200 characters")
     if args.patient is not None and not args.save:
         raise UsageError("--patient goes with --save")
+    if args.patient is not None:
+        args.patient = person_name(args.patient, "--patient")
     store = None
     if args.save:
         from handcoach.storage import Store
@@ -121,7 +122,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
         print(format_summary(result))
         if saved is not None:
-            print(f"saved as session {saved} of {args.patient.strip()}")
+            print(f"saved as session {saved} of {args.patient}")
     if failure is not None:
         # The result is printed first: minutes of analysis are not lost with the save.
         raise failure
@@ -164,25 +165,25 @@ def _finish_recording(recorder: BackgroundRecorder, started: datetime,
 
 
 def _sessions(args: argparse.Namespace) -> int:
-    import csv
-
     if args.reps:
         from handcoach.report_command import print_rep_export
 
         return print_rep_export(args.patient, args.format)
 
     from handcoach.storage import export_rows
+    from handcoach.text import person_name
 
+    if args.patient is not None:
+        args.patient = person_name(args.patient, "--patient")
     rows = export_rows(args.patient)
     if args.format == "json":
         json.dump(rows, sys.stdout)
         sys.stdout.write("\n")
         return 0
+    from handcoach.spreadsheet import write_csv
     from handcoach.storage.records import export_columns
 
-    writer = csv.DictWriter(sys.stdout, fieldnames=export_columns(), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(sys.stdout, rows, export_columns())
     return 0
 
 

@@ -45,8 +45,9 @@ def _cli_access():
 
 def _find(acc, name: str):
     from handcoach.storage import StoreError
+    from handcoach.text import person_name
 
-    wanted = " ".join(name.split())
+    wanted = person_name(name, "--patient")
     for p in acc.patients():
         if p.name == wanted:
             return p
@@ -55,6 +56,7 @@ def _find(acc, name: str):
 
 def run_report(args: argparse.Namespace) -> int:
     from handcoach.review import ReportInput, build_report
+    from handcoach.text import printable
 
     end = args.end or date.today()
     start = args.start or end - timedelta(days=DEFAULT_DAYS - 1)
@@ -71,7 +73,7 @@ def run_report(args: argparse.Namespace) -> int:
                        sessions=acc.sessions(patient.id),
                        prescriptions=acc.prescriptions(patient.id), tz=tz)
     args.out.write_bytes(build_report(data))
-    print(f"wrote {args.out} ({patient.name}, {start} to {end})")
+    print(printable(f"wrote {args.out} ({patient.name}, {start} to {end})"))
     return 0
 
 

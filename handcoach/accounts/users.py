@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from handcoach.storage.db import Store
 from handcoach.storage.errors import StoreError, reason
 from handcoach.storage.models import ROLES, LoginSession, Patient, User
+from handcoach.text import BadName, person_name
 
 from .errors import AccountError
 from .passwords import check_new_password, hash_password
@@ -74,16 +75,16 @@ def create_user(s: Session, username: str, password: str, role: str, name: str |
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     username = normalize_username(username)
     check_new_password(password, username)
-    display = " ".join((name or username).split())
-    if not display or len(display) > 200:
-        raise AccountError("a name has 1-200 characters")
+    try:
+        display = person_name(name or username)
+        record = person_name(patient or display, "a patient name") if role == "patient" \
+            else None
+    except BadName as exc:
+        raise AccountError(str(exc)) from None
     if s.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"the user name {username!r} is taken")
     patient_row = None
-    if role == "patient":
-        record = " ".join((patient or display).split())
-        if len(record) > 200:
-            raise AccountError("a patient name has at most 200 characters")
+    if record is not None:
         patient_row = s.scalar(select(Patient).where(Patient.name == record))
         if patient_row is not None and not take_over:
             raise AccountError(f"a patient named {record!r} cannot be added here; the "
