@@ -25,6 +25,7 @@ from exercises.alerts import Alert
 from exercises.catalog import check_exercise
 from exercises.counter import Rep
 from exercises.library import Exercise, get_exercise
+from exercises.program import load_program
 from exercises.session import ExerciseSession, SessionSink, Tee
 from vision.ahead import TrackAhead
 from vision.landmarks import N_ANGLES, angles_to_dict
@@ -164,9 +165,13 @@ class VideoAnalysis:
         self._exercise: Exercise | None = None
 
     def open(self) -> VideoAnalysis:
+        overrides = self.program
+        if isinstance(overrides, str | Path):
+            # The whole file is checked ([program] too), with or without --exercise.
+            overrides = dict(load_program(overrides).overrides)
         if self.exercise_id is not None:
             check_exercise(self.exercise_id)
-            self._exercise = get_exercise(self.exercise_id, self.program)
+            self._exercise = get_exercise(self.exercise_id, overrides)
         if self._source is None:
             self._source = VideoFileSource(self.path, mirror=self.mirrored)
         return self

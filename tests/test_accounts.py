@@ -241,7 +241,7 @@ def test_prescriptions_are_versions_with_who_and_when(store):
     ([], {}, {}, "at least one exercise"),
     (["fist"], {"fist": {**FIST_DOSE, "reps": 2.5}}, {}, "must be a whole number"),
     (["fist"], {"fist": {k: v for k, v in FIST_DOSE.items() if k != "rest_s"}}, {},
-     "dose has no rest_s"),
+     "fist dose: missing key 'rest_s'"),
     (["jumping"], {"jumping": FIST_DOSE}, {}, "unknown exercise"),
     (["fist"], {"fist": FIST_DOSE}, {"index": {"pip": 400}}, "must be 0-120 degrees"),
     (["fist"], {"fist": FIST_DOSE}, {"index": {"elbow": 40}}, "unknown joint"),

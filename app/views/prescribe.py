@@ -19,6 +19,7 @@ from app.local_time import local_tz, when_text
 from app.picker import pick_patient
 from app.prescription_diff import describe_changes
 from app.wording import dose_text
+from exercises import schema
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import Dose, Exercise, LibraryError, load_library
 from exercises.norms import normal_flexion
@@ -51,11 +52,17 @@ def dose_inputs(ex: Exercise, start: Mapping[str, Any], prefix: str) -> dict[str
     for col, key in zip(cols, DOSE_KEYS, strict=True):
         label, whole, step = DOSE_INPUTS[key]
         value = start.get(key, getattr(ex.dose, key))
+        bound = schema.DOSE[key]    # the ranges every program and prescription is held to
         if whole:
-            dose[key] = col.number_input(label, min_value=0, value=int(value), step=int(step),
-                                         key=f"{prefix}-{ex.id}-{key}")
+            dose[key] = col.number_input(label, min_value=int(bound.lo),
+                                         max_value=int(bound.hi),
+                                         value=min(max(int(value), int(bound.lo)),
+                                                   int(bound.hi)),
+                                         step=int(step), key=f"{prefix}-{ex.id}-{key}")
         else:
-            dose[key] = col.number_input(label, min_value=0.0, value=float(value),
+            dose[key] = col.number_input(label, min_value=float(bound.lo),
+                                         max_value=float(bound.hi),
+                                         value=min(max(float(value), bound.lo), bound.hi),
                                          step=float(step), format="%g",
                                          key=f"{prefix}-{ex.id}-{key}")
     return dose
