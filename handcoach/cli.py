@@ -108,6 +108,8 @@ def _analyze(args: argparse.Namespace) -> int:
     if result.ended_early:
         print(f"warning: {result.ended_early}; results cover the part before it",
               file=sys.stderr)
+    if result.retimed:
+        print(f"warning: {result.retimed}", file=sys.stderr)
     saved, failure = None, None
     if recorder is not None and started is not None:
         saved, failure = _finish_recording(recorder, started, result)
@@ -155,7 +157,7 @@ def _finish_recording(recorder: BackgroundRecorder, started: datetime,
     try:
         saved = recorder.finish(status, duration_s=result.duration_s,
                                 ended_at=started + timedelta(seconds=result.duration_s),
-                                note=result.ended_early)
+                                note="; ".join(result.notes) or None)
     finally:
         recorder.close()
     if saved and recorder.session_id is not None:

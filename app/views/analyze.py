@@ -81,7 +81,9 @@ if result is not None and path is not None and Path(result.video) == path \
                   "notes": ", ".join(sorted(r.flags)).replace("_", " ")}
                  for r in result.reps]), hide_index=True)
     if result.ended_early:
-        st.warning(f"The video is damaged: analysed up to where it breaks ({result.ended_early}).")
+        st.warning(f"The video ends early: analysed up to where it stops ({result.ended_early}).")
+    if result.retimed:
+        st.warning(f"Some frames had no proper time: {result.retimed}.")
     for alert in result.warnings:
         st.warning(f"At {alert.t:.1f} s: {alert.message}")
     if result.frames_with_hand:
