@@ -14,7 +14,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from app.auth import current
+from app.auth import client_address, current
 from app.store import store
 from exercises.library import LibraryError
 from exercises.program import Program, load_program, parse_program
@@ -27,7 +27,8 @@ ENV_PATIENT = "HANDCOACH_PATIENT"
 
 def _signed_in_patient() -> Access | None:
     who = current()
-    return Access(store(), who) if who is not None and who.role == "patient" else None
+    return Access(store(), who, client_address()) if who is not None \
+        and who.role == "patient" else None
 
 
 def _default_name() -> str:

@@ -10,13 +10,13 @@ import argparse
 import json
 import logging
 import os
-import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exercises.catalog import EXERCISE_IDS
+from handcoach.audit_command import add_arguments as audit_arguments
 from handcoach.report_command import add_report_arguments
 from handcoach.users_command import add_arguments as users_arguments
 
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     add_report_arguments(sub)
 
     users_arguments(sub)
+    audit_arguments(sub)
 
     rd = sub.add_parser("render", help="render a synthetic hand doing an exercise")
     rd.add_argument("exercise", choices=EXERCISE_IDS, metavar="EXERCISE")
@@ -177,7 +178,10 @@ def _sessions(args: argparse.Namespace) -> int:
 
     if args.patient is not None:
         args.patient = person_name(args.patient, "--patient")
+    from handcoach.audit_command import log_export
+
     rows = export_rows(args.patient)
+    log_export(args.patient, f"sessions {args.format}, {len(rows)} rows")
     if args.format == "json":
         json.dump(rows, sys.stdout)
         sys.stdout.write("\n")
@@ -193,6 +197,12 @@ def _report(args: argparse.Namespace) -> int:
     from handcoach.report_command import run_report
 
     return run_report(args)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from handcoach.audit_command import run
+
+    return run(args)
 
 
 def _users(args: argparse.Namespace) -> int:
@@ -215,20 +225,9 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _app(args: argparse.Namespace) -> int:
-    home = Path(__file__).resolve().parent.parent / "app" / "main.py"
-    extra = [a for a in args.streamlit_args if a != "--"]
-    cmd = [sys.executable, "-m", "streamlit", "run", str(home), *extra]
-    # No usage statistics sent anywhere, no developer "Deploy" menu, and no traceback on
-    # a patient's screen should a page ever fail (the server's log keeps it).
-    env = {"STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal",
-           "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "none", **os.environ,
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    if os.name == "posix":
-        # Become Streamlit: a stop signal (Ctrl-C, a service manager, a test) reaches the
-        # server itself instead of leaving it running under a dead parent.
-        sys.stdout.flush()
-        os.execve(sys.executable, cmd, env)
-    return subprocess.call(cmd, env=env)
+    from handcoach.app_command import run
+
+    return run(args.streamlit_args)
 
 
 def _silence_native_stderr() -> None:
@@ -265,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             # for the app's log) would otherwise reach stderr through logging's fallback.
             logging.getLogger("handcoach").addHandler(logging.NullHandler())
         return {"analyze": _analyze, "render": _render, "app": _app,
-                "sessions": _sessions, "users": _users, "report": _report}[args.command](args)
+                "sessions": _sessions, "users": _users, "report": _report,
+                "audit": _audit}[args.command](args)
     except (UsageError, SourceError, StoreError, AccountError, ValueError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"error: {message}", file=sys.stderr)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -27,7 +28,7 @@ from app.skeleton import draw_hand
 from app.wording import joint_label
 from exercises.counter import Rep
 from exercises.library import Exercise, load_library
-from handcoach.accounts import Access, NotVisible
+from handcoach.accounts import Access, NotVisible, PatientInfo
 from handcoach.review.adherence import adherence_days, adherence_rate, in_force
 from handcoach.review.exports import csv_text, rep_columns, rep_rows
 from handcoach.review.flags import patient_flags
@@ -292,22 +293,38 @@ def rep_csv(acc: Access, sessions: list[SessionInfo]) -> str:
     return csv_text(rows, rep_columns())
 
 
-def show_downloads(acc: Access, patient: str, history: list[SessionInfo],
+def logged(acc: Access, action: str, patient_id: int, detail: str,
+           make: Callable[[], str | bytes]) -> Callable[[], str | bytes]:
+    """A download made when it is clicked, its audit row written first (no row, no file)."""
+    def download() -> str | bytes:
+        acc.log(action, patient_id, detail)
+        return make()
+    return download
+
+
+def show_downloads(acc: Access, patient: PatientInfo, history: list[SessionInfo],
                    sessions: list[SessionInfo], versions: list[PrescriptionInfo],
                    first: date, last: date) -> None:
-    stem = f"handcoach-{slug(patient)}-{first.isoformat()}-{last.isoformat()}"
-    report = ReportInput(patient=patient, hands=(), start=first, end=last,
+    stem = f"handcoach-{slug(patient.name)}-{first.isoformat()}-{last.isoformat()}"
+    report = ReportInput(patient=patient.name, hands=(), start=first, end=last,
                          generated_at=datetime.now(TZ), therapist=acc.principal.name,
                          sessions=history, prescriptions=versions, tz=TZ)
+    span = f"{first.isoformat()} to {last.isoformat()}"
     st.write(f"For {first:%d %b %Y} to {last:%d %b %Y}: {len(sessions)} sessions.")
-    st.download_button("PDF report (one page)", data=lambda: build_report(report),
+    st.download_button("PDF report (one page)",
+                       data=logged(acc, "report", patient.id, f"PDF {span}",
+                                   lambda: build_report(report)),
                        file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
                        type="primary", icon="📄")
     st.download_button("Sessions (CSV)",
-                       data=csv_text([s.export_row() for s in sessions], export_columns()),
+                       data=logged(acc, "export", patient.id, f"sessions CSV {span}",
+                                   lambda: csv_text([s.export_row() for s in sessions],
+                                                    export_columns())),
                        file_name=f"{stem}-sessions.csv", mime="text/csv", on_click="ignore",
                        icon="📊")
-    st.download_button("Range of motion per rep (CSV)", data=lambda: rep_csv(acc, sessions),
+    st.download_button("Range of motion per rep (CSV)",
+                       data=logged(acc, "export", patient.id, f"reps CSV {span}",
+                                   lambda: rep_csv(acc, sessions)),
                        file_name=f"{stem}-reps.csv", mime="text/csv", on_click="ignore",
                        icon="📊")
     st.caption("Times in the CSV files are UTC (ISO 8601); angles in degrees.")
@@ -350,4 +367,4 @@ with listing:
     else:
         st.info("No sessions in this period.")
 with export:
-    show_downloads(acc, patient.name, history, sessions, versions, first, last)
+    show_downloads(acc, patient, history, sessions, versions, first, last)
