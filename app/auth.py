@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
+from app.safe_text import plain
 from app.store import store
 from handcoach.accounts import IDLE_LIMIT, Access, Principal, any_accounts, resume, sign_out
 from handcoach.app_command import ENV_LISTEN, ENV_PROXY, is_loopback
@@ -85,7 +86,7 @@ def accounts_on() -> bool:
         if _ACCOUNTS_ON in st.session_state:    # known to be a one-person install
             st.sidebar.warning(f"The results database cannot be read just now: {exc}")
             return False
-        st.error(f"HandCoach cannot reach its results database just now ({exc}). Please "
+        st.error(f"HandCoach cannot reach its results database just now ({plain(exc)}). Please "
                  "try again in a moment.")
         st.stop()
     if not on and serving_others():
@@ -214,7 +215,7 @@ def require_admin() -> Access:
 
 def sidebar_account(who: Principal) -> None:
     roles = {"admin": "administrator", "therapist": "therapist", "patient": "patient"}
-    st.sidebar.write(f"Signed in as **{who.name}** ({roles[who.role]})")
+    st.sidebar.write(f"Signed in as **{plain(who.name)}** ({roles[who.role]})")
     if st.sidebar.button("Sign out", key="sign-out"):
         token = st.session_state.get(TOKEN)
         if token:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.safe_text import plain
 from vision.sources import SourceError, VideoFileSource
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
@@ -63,6 +64,6 @@ def upload_field(label: str, refused: str) -> Path | None:
             kept[upload.file_id] = str(exc)
     got = kept[upload.file_id]
     if isinstance(got, str):
-        st.error(refused.format(reason=got))
+        st.error(refused.format(reason=plain(got)))
         return None
     return got

@@ -97,3 +97,39 @@ def test_a_frame_rate_below_one_is_refused_in_one_line(tmp_path):
     proc = _cli("analyze", str(slow))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     assert proc.stderr.startswith("error: ") and "frames a second" in proc.stderr
+
+
+def test_a_save_that_fails_mid_analysis_is_exactly_one_line(cut_short, tmp_path):
+    """The results folder disappears while the video is analysed (a removed USB disk)."""
+    import shutil
+    import threading
+    import time
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'results.db'}"
+    proc = subprocess.Popen([sys.executable, "-m", "handcoach.cli", "analyze", str(cut_short),
+                             "--exercise", "fist", "--save", "--patient", "Gone Away"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "HANDCOACH_DB_URL": url})
+
+    def pull_the_disk() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            db = folder / "results.db"
+            if db.exists() and db.stat().st_size > 0:
+                time.sleep(1.0)
+                shutil.rmtree(folder)
+                return
+            time.sleep(0.05)
+
+    puller = threading.Thread(target=pull_the_disk)
+    puller.start()
+    out, err = proc.communicate(timeout=600)
+    puller.join()
+    assert proc.returncode == 2, err
+    assert err.count("\n") == 2, err            # the cut-short warning, then the error
+    warning, error = err.splitlines()
+    assert warning.startswith("warning: the video stops at")
+    assert error.startswith("error: could not save: ") and "retr" not in error
+    assert "hand seen in" in out                # the results were printed all the same

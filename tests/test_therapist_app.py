@@ -370,7 +370,7 @@ def test_a_patients_saved_session_is_in_the_review_and_the_report(clinic, monkey
     at.radio[0].set_value("fist").run()
     at.button[0].click().run()
     assert not at.exception, at.exception
-    at.button(key="FormSubmitter:save-Save for Ann Lee").click().run()
+    at.button(key="save-session").click().run()
     assert not at.exception, at.exception
     (new,) = [s for s in list_sessions("Ann Lee", store=clinic) if s.id not in before]
     tess, _ = sign_in(clinic, "tess", PASSWORD)

@@ -24,6 +24,7 @@ from app.flag_labels import flag_line
 from app.joints import measured_joints
 from app.local_time import day_span, day_start, local_naive, local_tz, today, when_text
 from app.picker import pick_patient
+from app.safe_text import plain
 from app.skeleton import draw_hand
 from app.wording import joint_label
 from exercises.counter import Rep
@@ -32,8 +33,9 @@ from handcoach.accounts import Access, NotVisible, PatientInfo
 from handcoach.review.adherence import adherence_days, adherence_rate, in_force
 from handcoach.review.exports import csv_text, rep_columns, rep_rows
 from handcoach.review.flags import patient_flags
+from handcoach.review.fonts import ReportError, fallbacks_for
 from handcoach.review.grading import best_tam, grade_tam
-from handcoach.review.report import ReportInput, build_report
+from handcoach.review.report import ReportInput, build_report, report_texts
 from handcoach.review.trends import pain_trend, rom_trend
 from handcoach.storage import PrescriptionInfo, SessionInfo, StoreError
 from handcoach.storage.records import export_columns
@@ -281,7 +283,7 @@ def show_session(acc: Access, sessions: list[SessionInfo]) -> None:
     else:
         st.caption("No warnings in this session.")
     if s.note:
-        st.caption(f"Note: {s.note}")
+        st.caption(f"Note: {plain(s.note)}")
     if reps:
         replay(acc, s, reps, ex)
 
@@ -311,11 +313,16 @@ def show_downloads(acc: Access, patient: PatientInfo, history: list[SessionInfo]
                          sessions=history, prescriptions=versions, tz=TZ)
     span = f"{first.isoformat()} to {last.isoformat()}"
     st.write(f"For {first:%d %b %Y} to {last:%d %b %Y}: {len(sessions)} sessions.")
-    st.download_button("PDF report (one page)",
-                       data=logged(acc, "report", patient.id, f"PDF {span}",
-                                   lambda: build_report(report)),
-                       file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
-                       type="primary", icon="📄")
+    try:
+        fallbacks_for(report_texts(report))     # a name no font here can print: said now
+    except ReportError as exc:
+        st.warning(f"No PDF report: {plain(exc)}.")
+    else:
+        st.download_button("PDF report (one page)",
+                           data=logged(acc, "report", patient.id, f"PDF {span}",
+                                       lambda: build_report(report)),
+                           file_name=f"{stem}.pdf", mime="application/pdf",
+                           on_click="ignore", type="primary", icon="📄")
     st.download_button("Sessions (CSV)",
                        data=logged(acc, "export", patient.id, f"sessions CSV {span}",
                                    lambda: csv_text([s.export_row() for s in sessions],
