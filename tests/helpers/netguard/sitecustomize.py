@@ -1,6 +1,8 @@
 """Loaded by every Python started with this folder on PYTHONPATH (tests/e2e's app
 server): writes each attempt to reach another computer to $HANDCOACH_TEST_NETLOG, one
 line each (a name looked up, or an address connected or sent to), and lets it go on.
+Each process also writes one `watching` line with its command line, so a test can see
+that the guard was there.
 
 Loopback addresses and Unix sockets are this computer and are not written."""
 
@@ -30,6 +32,12 @@ def _note(what: str, target: object) -> None:
 
 
 if _LOG:
+    try:
+        with open("/proc/self/cmdline", "rb") as fh:     # noqa: PTH123
+            _cmd = fh.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        _cmd = "?"
+    _note("watching", _cmd)
     _getaddrinfo = socket.getaddrinfo
     _connect = socket.socket.connect
     _connect_ex = socket.socket.connect_ex
