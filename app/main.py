@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.auth import accounts_on, sidebar_account, signed_in  # noqa: E402
+from app.videos import cleaned_at_start  # noqa: E402
 
 st.set_page_config(page_title="HandCoach", page_icon="🖐", layout="wide")
 
@@ -54,6 +55,7 @@ def sign_in_pages() -> list[st.Page]:
               for path in sorted(paths))]
 
 
+cleaned_at_start()        # uploads a stopped server left behind are deleted
 position = "sidebar"
 if not accounts_on():
     pages = patient_pages()

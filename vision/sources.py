@@ -25,6 +25,15 @@ MAX_FPS = 1000.0
 #: a step between two frames shorter than this share of the frame interval is no real
 #: time (a file whose 60 frames all fall within a millisecond).
 MIN_STEP_SHARE = 0.05
+#: frames are handed on with their longest side at most this (px): MediaPipe looks at a
+#: 224-256 px crop anyway, and a 4K or 8K frame would cost 25-200 MB of memory each.
+MAX_SIDE = 1920
+#: larger frames than this (a side, px) are refused: no camera records them, and the
+#: decoder alone would need hundreds of MB per frame.
+MAX_DECODE_SIDE = 8192
+#: above this many pixels the decoder works on one frame at a time (slice threads)
+#: instead of several at once (frame threads, each holding its own frames).
+ONE_FRAME_AT_A_TIME = 3840 * 2160
 #: how much shorter than its container says a video may decode before it is called cut
 #: short: a frame or two and audio that outlasts the picture are normal.
 CUT_SHORT_S = 1.0
@@ -93,7 +102,12 @@ class VideoFileSource(FrameSource):
             self._container.close()
             raise SourceError(f"{path} has no video stream")
         stream = self._container.streams.video[0]
-        stream.thread_type = "AUTO"
+        width, height = stream.codec_context.width or 0, stream.codec_context.height or 0
+        if max(width, height) > MAX_DECODE_SIDE:
+            self._container.close()
+            raise SourceError(f"{path} has frames of {width}x{height}; HandCoach reads videos "
+                              f"up to {MAX_DECODE_SIDE} pixels a side")
+        stream.thread_type = "SLICE" if width * height > ONE_FRAME_AT_A_TIME else "AUTO"
         self._stream = stream
         rate = stream.average_rate or stream.guessed_rate
         self.fps = float(rate) if rate else 30.0
@@ -114,7 +128,7 @@ class VideoFileSource(FrameSource):
         index = retimed = 0
         try:
             for vf in self._container.decode(self._stream):
-                rgb = vf.to_ndarray(format="rgb24")
+                rgb = vf.to_ndarray(format="rgb24", **_fit(vf.width, vf.height))
                 quarter_turns = round((vf.rotation or 0) / 90) % 4
                 if quarter_turns:
                     rgb = np.ascontiguousarray(np.rot90(rgb, quarter_turns))
@@ -228,6 +242,17 @@ def open_source(spec: str | int | Path, mirror: bool = False) -> FrameSource:
     if path.is_dir():
         return ImageFolderSource(path)
     return VideoFileSource(path, mirror=mirror)
+
+
+def _fit(width: int, height: int) -> dict[str, int]:
+    """The size a frame is converted to: as it is, or its longest side MAX_SIDE (scaled
+    by FFmpeg while converting, so the full-size RGB frame never exists)."""
+    side = max(width, height)
+    if side <= MAX_SIDE:
+        return {}
+    scale = MAX_SIDE / side
+    return {"width": max(2, round(width * scale / 2) * 2),
+            "height": max(2, round(height * scale / 2) * 2)}
 
 
 def _reason(exc: BaseException) -> str:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from app.patient import patient_name, program, store
 from app.safe_text import plain
-from app.videos import samples, upload_field
+from app.videos import discard, samples, upload_field
 from app.wording import PAIN_SCALE, dose_text, pain_label
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import load_library
@@ -61,6 +61,8 @@ if path is not None and st.button("Analyze", type="primary"):
     except (SourceError, ValueError) as exc:
         st.error(f"This video could not be read: {plain(exc)}")
         st.stop()
+    finally:
+        discard(path)             # an upload is not kept once analysed (samples are)
     bar.progress(1.0, text="Done")
     st.session_state.analysis = result
     st.session_state.analysis_saved = None
