@@ -102,7 +102,11 @@ class VideoFileSource(FrameSource):
             self._container.close()
             raise SourceError(f"{path} has no video stream")
         stream = self._container.streams.video[0]
-        width, height = stream.codec_context.width or 0, stream.codec_context.height or 0
+        codec = stream.codec_context
+        if codec is None:
+            self._container.close()
+            raise SourceError(f"{path} has a video stream FFmpeg cannot decode")
+        width, height = codec.width or 0, codec.height or 0
         if max(width, height) > MAX_DECODE_SIDE:
             self._container.close()
             raise SourceError(f"{path} has frames of {width}x{height}; HandCoach reads videos "
