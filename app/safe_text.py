@@ -20,9 +20,10 @@ import re
 _JOIN = "\u2060"
 _WWW = re.compile(r"(?i)(www)\.")
 
-#: every ASCII punctuation character CommonMark lets a backslash escape, and Streamlit's
-#: own extras ($ for LaTeX, : for emoji shortcodes and :color[...] directives).
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^%@/?;,])")
+#: the characters that start Markdown (CommonMark lets a backslash escape any ASCII
+#: punctuation) and Streamlit's own extras ($ for LaTeX, : for emoji shortcodes and
+#: :color[...] directives); the other punctuation is left as it is.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
 
 
 def plain(text: object) -> str:
