@@ -90,6 +90,8 @@ def _setup() -> None:
             ex, name, store(), side=side, pain_before=pain,
             source="camera" if path is None else path.name, done_today=done,
             prescription_id=plan.prescription_id)
+        if source == UPLOAD:
+            st.session_state.live.upload = path    # deleted when the video stops
         st.session_state.live_video = path
         st.session_state.heard = (0, 0)
         st.session_state.cue = None
