@@ -27,6 +27,8 @@ class HandObservation:
     side: the patient's anatomical hand, already corrected for a mirrored view.
     chirality: which hand the *landmark geometry* is (a mirror image of a right hand has
         left-hand geometry); kinematics needs this to tell palm from back of hand.
+    image_raw: the image landmarks as MediaPipe gave them, when `image` is smoothed
+        (vision.smoothing); the joint angles are measured on these (None: `image` is).
     """
 
     image: np.ndarray
@@ -34,6 +36,12 @@ class HandObservation:
     side: Side
     chirality: Side
     score: float
+    image_raw: np.ndarray | None = None
+
+    @property
+    def image_measured(self) -> np.ndarray:
+        """The image landmarks joint angles are measured on (see `image_raw`)."""
+        return self.image if self.image_raw is None else self.image_raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,11 @@ class HandMeasures:
         angles are the least reliable).
     wrist_flexion: deg (+ flexion, - extension); None without arm tracking or when the
         elbow is not in view.
+    view: which way the hand faces the camera (vision.views.VIEWS), None unknown.
+    error_deg: (14,) the measured mean error of each flexion reading in this view
+        (vision.accuracy), None where not measured.
+    trusted: (14,) bool, the readings ROM and TAM may rest on (vision.measurer); None:
+        all of them (measures made without image landmarks or without a table).
     """
 
     flexion: np.ndarray
@@ -84,6 +97,9 @@ class HandMeasures:
     tam: np.ndarray
     pointing: np.ndarray | None = None
     wrist_flexion: float | None = None
+    view: str | None = None
+    error_deg: np.ndarray | None = None
+    trusted: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)

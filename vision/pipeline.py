@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .frame import HandFrame
-from .kinematics import HandMeasurer
+from .measurer import HandMeasurer
 from .pose import ArmTracker
 from .smoothing import LandmarkSmoother
 from .tracker import HandChoice, HandTracker, Model

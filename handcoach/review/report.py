@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 
 from exercises.norms import NORMAL_FLEXION_DEG, NORMAL_TAM_DEG
 from handcoach.storage.records import PrescriptionInfo, SessionInfo
+from vision.accuracy import AccuracyTable
 from vision.landmarks import ANGLE_NAMES, FINGERS
 
 from .adherence import (
@@ -125,6 +126,13 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
     while text and pdf.get_string_width(text + "…") > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+
+def accuracy_statement() -> str:
+    """What we measured of the angles' accuracy (vision/models/accuracy.json, made by
+    benchmarks/accuracy_real.py), in the words the report prints."""
+    return AccuracyTable.load().statement()
 
 
 def _cell(pdf: FPDF, x: float, y: float, w: float, h: float, text: str, align: str = "L",
@@ -440,12 +448,11 @@ def build_report(data: ReportInput) -> bytes:
         blocks: tuple[str | None, ...] = hands or (None,)
         for hand in blocks:
             y = _hand_block(pdf, y, hand, data, period, blocks)
-        chart_h = min(CHART_MAX_H, FOOTER_Y - 2.0 - y)
+        chart_h = min(CHART_MAX_H, FOOTER_Y - 5.0 - y)
         if chart_h >= CHART_MIN_H:
             png = _charts_png(CONTENT_W, chart_h, data, period, days, blocks)
             pdf.image(io.BytesIO(png), x=MARGIN, y=y, w=CONTENT_W, h=chart_h)
     _font(pdf, 6.5, colour=GREY)
-    _cell(pdf, MARGIN, FOOTER_Y, CONTENT_W, 3.0,
-          "Angles are measured from camera video (MediaPipe): about 5° error for still poses, "
-          "more in fast movement. Confirm decisions with a goniometer.")
+    _paragraph(pdf, FOOTER_Y - 3.0, accuracy_statement() + " Confirm decisions with a "
+               "goniometer.", max_lines=3, h=3.0)
     return bytes(pdf.output())
