@@ -98,7 +98,24 @@ class Exercise:
     dwell_s: float
     partial_min: float
     allow_other_hand: bool = False
-    needs_elbow: bool = False
+    #: the wrist is measured against the forearm (wrist exercises): the pipeline looks for
+    #: the forearm in the image (vision.wrist) and Pose's elbow.
+    needs_forearm: bool = False
+    #: pace from motion (exercises.pace): the feature whose movement cycles are timed,
+    #: the shortest cycle (s), the retrace that confirms a turn (the feature's units),
+    #: which end is the target (-1 low values, +1 high, 0 both: two-sided), and ranges
+    #: that must hold for a frame to count (none: always).
+    pace_feature: str | None = None
+    min_cycle_s: float = 0.0
+    pace_amplitude: float = 0.0
+    pace_target: int = 0
+    pace_when: tuple[Range, ...] = ()
+    #: with fewer of its fingers readable than this (the others hidden behind a straight
+    #: finger, vision.view), the exercise cannot be judged from the view.
+    min_readable: int = 1
+    #: the view a wrist exercise needs: "any", "side" (the thumb or little-finger side
+    #: toward the camera: flexion) or "face" (the palm or the back toward it: deviation).
+    view: str = "any"
 
     def position(self, name: str) -> Position:
         return self.positions[name]
@@ -107,6 +124,10 @@ class Exercise:
 _DOSE_KEYS = {"reps": int, "sets": int, "hold_s": float, "rest_s": float,
               "sessions_per_day": int, "max_reps_per_day": int}
 _FINGERS = ("index", "middle", "ring", "little")
+#: "sequence": positions in turn, rest between; "any": each target reached is a rep;
+#: "alternate": two positions either side of rest, in either order, rest optional.
+ORDERS = ("sequence", "any", "alternate")
+VIEWS = ("any", "side", "face")
 
 
 def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -156,6 +177,7 @@ def _exercise(ex_id: str, raw: Mapping[str, Any], defaults: Mapping[str, Any]) -
                                      str(m["message"])) for m in p.get("mistakes", []))
             positions[name] = Position(name, str(p["label"]), str(p["cue"]),
                                        _ranges(f"{pw}.targets", p["targets"], margins), mistakes)
+        pace = raw["pace"]
         dose_raw = raw["dose"]
         unknown = set(dose_raw) - set(_DOSE_KEYS)
         if unknown:
@@ -170,11 +192,19 @@ def _exercise(ex_id: str, raw: Mapping[str, Any], defaults: Mapping[str, Any]) -
             benefit=" ".join(str(raw["benefit"]).split()),
             fingers=tuple(raw["fingers"]), joints=tuple(raw["joints"]), rest=str(raw["rest"]),
             order=str(raw["order"]), sequence=tuple(raw["sequence"]), positions=positions,
-            dose=dose, min_rep_s=float(raw["pace"]["min_rep_s"]),
+            dose=dose, min_rep_s=float(pace["min_rep_s"]),
             dwell_s=float(raw.get("dwell_s", defaults["dwell_s"])),
             partial_min=float(raw.get("partial_min", defaults["partial_min"])),
             allow_other_hand=bool(raw.get("allow_other_hand", False)),
-            needs_elbow=bool(raw.get("needs_elbow", False)),
+            needs_forearm=bool(raw.get("needs_forearm", False)),
+            pace_feature=pace.get("feature"),
+            min_cycle_s=float(pace.get("min_cycle_s", pace["min_rep_s"])),
+            pace_amplitude=float(pace.get("amplitude", 0.0)),
+            pace_target=int(pace.get("target", 0)),
+            pace_when=(_ranges(f"{where}.pace.when", pace["when"], margins)
+                       if "when" in pace else ()),
+            min_readable=int(raw.get("min_readable", 1)),
+            view=str(raw.get("view", "any")),
         )
     except KeyError as exc:
         raise LibraryError(f"{where}: missing key {exc.args[0]!r}") from None
@@ -185,8 +215,19 @@ def _exercise(ex_id: str, raw: Mapping[str, Any], defaults: Mapping[str, Any]) -
     for name in (ex.rest, *ex.sequence):
         if name not in positions:
             raise LibraryError(f"{where}: position {name!r} is not defined")
-    if ex.order not in ("sequence", "any"):
-        raise LibraryError(f"{where}.order: expected 'sequence' or 'any', got {ex.order!r}")
+    if ex.order not in ORDERS:
+        raise LibraryError(f"{where}.order: expected one of {', '.join(ORDERS)}, "
+                           f"got {ex.order!r}")
+    if ex.order == "alternate" and len(set(ex.sequence)) != 2:
+        raise LibraryError(f"{where}.sequence: order 'alternate' needs two positions")
+    if ex.pace_feature is not None:
+        if ex.pace_feature not in FEATURE_NAMES:
+            raise LibraryError(f"{where}.pace.feature: unknown feature {ex.pace_feature!r}")
+        if ex.pace_amplitude <= 0 or ex.pace_target not in (-1, 0, 1):
+            raise LibraryError(f"{where}.pace: amplitude must be > 0 and target -1, 0 or 1")
+    if ex.view not in VIEWS:
+        raise LibraryError(f"{where}.view: expected one of {', '.join(VIEWS)}, "
+                           f"got {ex.view!r}")
     if not ex.fingers or any(f not in _FINGERS for f in ex.fingers):
         raise LibraryError(f"{where}.fingers: expected some of {', '.join(_FINGERS)}")
     if ex.dose.reps < 1 or ex.dose.sets < 1 or ex.dose.hold_s < 0 or ex.dose.rest_s < 0:

@@ -198,18 +198,19 @@ class VideoAnalysis:
         log = FrameLog()
         session = ExerciseSession(self._exercise, side=side,
                                   sink=log if sink is None else Tee((log, sink)))
-        track_arm = self._exercise is not None and self._exercise.needs_elbow
+        wrist = self._exercise is not None and self._exercise.needs_forearm
         expected = self.expected_duration_s
         with HandPipeline(model=self.model, hand=self.hand, mirrored=self.mirrored,
-                          smoothing=self.smoothing, track_arm=track_arm) as pipeline, \
+                          smoothing=self.smoothing, track_arm=wrist,
+                          track_forearm=wrist) as pipeline, \
                 TrackAhead(pipeline, separate_process=False) as ahead:
             # A thread, not a process: a whole video keeps MediaPipe busy, and starting a
             # second Python with MediaPipe (~0.8 s) does not pay off on short clips
             # (benchmarks/README.md, analyze_speed).
-            for t, frame in ahead.run((f.t, f.rgb, f.t) for f in source):
-                session.update(pipeline.finish(frame))
+            for rgb, frame in ahead.run((f.t, f.rgb, f.rgb) for f in source):
+                session.update(pipeline.finish(frame, rgb))
                 if progress is not None and expected > 0:
-                    progress(min(t / expected, 1.0))
+                    progress(min(frame.t / expected, 1.0))
         t_end = log.times[-1] if log.times else 0.0
         session.finish(t_end)
         duration = t_end + 1.0 / source.fps if log.times else 0.0
