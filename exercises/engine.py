@@ -87,7 +87,7 @@ class ExerciseEngine:
         self._t = t
         raw: list[Alert] = []
         seen = frame.hands_in_view if measures is not None else 0
-        if measures is None and frame.wrist is not None:
+        if measures is None and frame.wrist is not None and self.exercise.needs_forearm:
             seen = 1          # the silhouette still measures the wrist: the hand is there
         if self.exercise.allow_other_hand:
             seen = min(seen, 1)

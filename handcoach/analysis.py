@@ -61,6 +61,9 @@ class AnalysisResult:
     warnings: tuple[Alert, ...] = ()
     ended_early: str | None = None
     reps_by_position: dict[str, int] = field(default_factory=dict)
+    #: movements of the exercise's main feature the pace watch saw, held or not (the
+    #: day's load, exercises.pace); None for an exercise without one or without --exercise.
+    movements: int | None = None
     #: why some frames were timed at the frame rate instead of by the file (None: none).
     retimed: str | None = None
 
@@ -106,6 +109,9 @@ class AnalysisResult:
             out["extra_reps"] = self.extra_reps
             out["reps_by_position"] = self.reps_by_position
             out["rep_details"] = [r.to_json() for r in self.reps]
+            # Movements seen whether or not they were held long enough to be reps (too
+            # fast, short of a target): the load the day's maximum counts.
+            out["movements"] = self.movements
         if self.notes:
             # Only when there is something to say: the video ended before its container
             # said, or frames were retimed (docs/interfaces.md).
@@ -241,7 +247,9 @@ class VideoAnalysis:
             reps=tuple(session.reps),
             warnings=tuple(sorted(session.alerts, key=lambda a: a.t)),
             ended_early=source.ended_early, retimed=source.retimed,
-            reps_by_position=engine.reps_by_position() if engine is not None else {})
+            reps_by_position=engine.reps_by_position() if engine is not None else {},
+            movements=(engine.pace.excursions if engine is not None and engine.pace is not None
+                       else None))
 
     def close(self) -> None:
         if self._source is not None:

@@ -130,15 +130,21 @@ class WristStage:
     """The wrist stage: a frame and its RGB in, the same frame with `wrist` out.
 
     Run only for exercises that need the wrist (the forearm search costs 1.4-1.9 ms a
-    frame). While MediaPipe has lost the hand, for up to `max_gap_s`, the hand's
-    direction comes from its silhouette around the last wrist position. Angles are a
+    frame). While MediaPipe has lost the hand, the hand's direction comes from its
+    silhouette around the last wrist position, for as long as the silhouette keeps being
+    found (no gap over `max_gap_s`) and at most `max_lost_s` since MediaPipe last saw the
+    hand: at the ends of flexion and extension, seen edge-on, MediaPipe loses the hand
+    for seconds (on wrist_flex_ext_overlay it found it in 24% of the frames). Angles are a
     running median over `median_s` (at least 3 readings), which removes the silhouette's
     and the landmarks' single-frame errors (a finger or the other arm taken for the
     hand); the view and the limits then apply to the filtered angle.
     """
 
-    def __init__(self, max_gap_s: float = 1.0, median_s: float = 0.12) -> None:
+    def __init__(self, max_gap_s: float = 1.0, median_s: float = 0.12,
+                 max_lost_s: float = 6.0) -> None:
         self.max_gap_s = max_gap_s
+        self.max_lost_s = max_lost_s
+        self._hand_t: float | None = None
         self.median_s = median_s
         self._forearm = ForearmTracker()
         self._palm = SideVote()
@@ -197,6 +203,7 @@ class WristStage:
         if dev_vis >= MIN_VISIBILITY:
             self._radial.add(e, r2)
         if skin is not None:
+            self._hand_t = frame.t
             self._last = (frame.t, hand.image[WRIST, :2].copy(), palm_px(hand.image), skin,
                           e.copy())
         h = _unit(hand.image[_MIDDLE_MCP, :2] - hand.image[WRIST, :2])
@@ -204,11 +211,16 @@ class WristStage:
 
     def _from_silhouette(self, t: float, rgb: np.ndarray
                          ) -> tuple[float | None, float | None, str, np.ndarray] | None:
-        if self._last is None or t - self._last[0] > self.max_gap_s:
+        if self._last is None or t - self._last[0] > self.max_gap_s \
+                or self._hand_t is None or t - self._hand_t > self.max_lost_s:
             return None
         _, wrist, scale, skin, e = self._last
         h = hand_direction(rgb, wrist, e, scale, skin)
-        return None if h is None else self._angles(e, h, "silhouette")
+        if h is None:
+            return None
+        # The silhouette found the hand: it stays followed while it keeps being found.
+        self._last = (t, wrist, scale, skin, e)
+        return self._angles(e, h, "silhouette")
 
     def _angles(self, e: np.ndarray, h: np.ndarray, source: str
                 ) -> tuple[float | None, float | None, str, np.ndarray]:
