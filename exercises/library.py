@@ -109,7 +109,7 @@ class Exercise:
     pace_target: int = 0
     pace_when: tuple[Range, ...] = ()
     #: with fewer of its fingers readable than this (the others hidden behind a straight
-    #: finger, vision.view), the exercise cannot be judged from the view.
+    #: finger, vision.occlusion), the exercise cannot be judged from the view.
     min_readable: int = 1
     #: the view a wrist exercise needs: "any", "side" (the thumb or little-finger side
     #: toward the camera: flexion) or "face" (the palm or the back toward it: deviation).

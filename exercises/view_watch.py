@@ -1,8 +1,8 @@
 """Whether the exercise can be judged from what the camera sees of the hand.
 
 A finger exercise cannot be judged when fewer of its fingers than `min_readable` can be
-read (the others hidden behind a straight finger in an edge-on view, vision.view), and a
-wrist exercise needs the view that shows its motion (`view`: "side" for flexion, "face"
+read (the others hidden behind a straight finger in an edge-on view, vision.occlusion),
+and a wrist exercise needs the view that shows its motion (`view`: "side" for flexion, "face"
 for deviation, vision.wrist). Kept for VIEW_BAD_S with a hand in view, the patient is
 told how to turn the hand (VIEW); positions are not judged meanwhile (the features of
 guessed fingers are not read, exercises.features), so no wrong-position message is ever

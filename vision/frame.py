@@ -90,7 +90,7 @@ class HandMeasures:
 
 @dataclass(frozen=True, slots=True)
 class HandView:
-    """How the hand is turned, toward the camera and toward the floor (vision.view).
+    """How the hand is turned, toward the camera and toward the floor (vision.occlusion).
 
     facing: "side" (seen edge-on: the thumb or little-finger side toward the camera),
         "face" (the palm or the back of the hand toward it) or None in between; tracked

@@ -22,10 +22,10 @@ import numpy as np
 
 from .frame import HandFrame
 from .kinematics import HandMeasurer
+from .occlusion import ViewStage
 from .pose import ArmTracker
 from .smoothing import LandmarkSmoother
 from .tracker import HandChoice, HandTracker, Model
-from .view import ViewStage
 from .wrist import WristStage
 
 

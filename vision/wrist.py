@@ -13,9 +13,9 @@ Which motion a camera sees depends on the view:
   then tilts toward the lens);
 - radial / ulnar deviation bends it toward the thumb or the little finger, in the palm's
   plane: it shows when the palm (or the back of the hand) faces the camera.
-So each is reported only from the view that shows it (vision.view's `facing`): on the
-flexion clip, deviation measured edge-on read plus or minus the flexion and made 3 false
-reps. In the view that shows a motion, its plane is the image plane and the 2-D angle is
+So each is reported only from the view that shows it (vision.occlusion's `facing`): on
+the flexion clip, deviation measured edge-on read plus or minus the flexion and made 3
+false reps. In the view that shows a motion, its plane is the image plane and the 2-D angle is
 the joint angle.
 
 Signs: which side of the forearm's line the palm (for flexion) or the thumb (for
