@@ -64,6 +64,9 @@ class AnalysisResult:
     warnings: tuple[Alert, ...] = ()
     ended_early: str | None = None
     reps_by_position: dict[str, int] = field(default_factory=dict)
+    #: movements of the exercise's main feature the pace watch saw, held or not (the
+    #: day's load, exercises.pace); None for an exercise without one or without --exercise.
+    movements: int | None = None
     #: why some frames were timed at the frame rate instead of by the file (None: none).
     retimed: str | None = None
     trusted: np.ndarray | None = None
@@ -113,6 +116,9 @@ class AnalysisResult:
             out["extra_reps"] = self.extra_reps
             out["reps_by_position"] = self.reps_by_position
             out["rep_details"] = [r.to_json() for r in self.reps]
+            # Movements seen whether or not they were held long enough to be reps (too
+            # fast, short of a target): the load the day's maximum counts.
+            out["movements"] = self.movements
         if self.notes:
             # Only when there is something to say: the video ended before its container
             # said, or frames were retimed (docs/interfaces.md).
@@ -242,22 +248,23 @@ class VideoAnalysis:
         unknown = np.full(N_ANGLES, np.nan)
         session = ExerciseSession(self._exercise, side=side,
                                   sink=log if sink is None else Tee((log, sink)))
-        track_arm = self._exercise is not None and self._exercise.needs_elbow
+        wrist = self._exercise is not None and self._exercise.needs_forearm
         expected = self.expected_duration_s
         with HandPipeline(model=self.model, hand=self.hand, mirrored=self.mirrored,
-                          smoothing=self.smoothing, track_arm=track_arm) as pipeline, \
+                          smoothing=self.smoothing, track_arm=wrist,
+                          track_forearm=wrist) as pipeline, \
                 TrackAhead(pipeline, separate_process=False) as ahead:
             # A thread, not a process: a whole video keeps MediaPipe busy, and starting a
             # second Python with MediaPipe (~0.8 s) does not pay off on short clips
             # (benchmarks/README.md, analyze_speed).
-            for t, frame in ahead.run((f.t, f.rgb, f.t) for f in source):
-                measured = pipeline.finish(frame)
+            for rgb, frame in ahead.run((f.t, f.rgb, f.rgb) for f in source):
+                measured = pipeline.finish(frame, rgb)
                 session.update(measured)
                 m = measured.measures
                 views.append(None if m is None else m.view)
                 errors.append(unknown if m is None or m.error_deg is None else m.error_deg)
                 if progress is not None and expected > 0:
-                    progress(min(t / expected, 1.0))
+                    progress(min(frame.t / expected, 1.0))
         t_end = log.times[-1] if log.times else 0.0
         session.finish(t_end)
         # What decoded, never what the container promised: a file cut short is stored
@@ -274,7 +281,9 @@ class VideoAnalysis:
             ended_early=source.ended_early, retimed=source.retimed,
             reps_by_position=engine.reps_by_position() if engine is not None else {},
             trusted=np.asarray(log.trusted, dtype=bool).reshape(-1, N_ANGLES),
-            views=tuple(views), error_deg=np.asarray(errors).reshape(-1, N_ANGLES))
+            views=tuple(views), error_deg=np.asarray(errors).reshape(-1, N_ANGLES),
+            movements=(engine.pace.excursions if engine is not None and engine.pace is not None
+                       else None))
 
     def close(self) -> None:
         if self._source is not None:
