@@ -147,19 +147,20 @@ def rendered_sets(model: HandMeasurer, mp_model: str, limit: int | None) -> dict
     from vision.landmarks import angles_from_dict
 
     out: dict[str, Readings] = {}
+    looks = (("right", "medium"), ("left", "dark"), ("right", "light"), ("left", "medium"),
+             ("right", "dark"))
     with tempfile.TemporaryDirectory() as tmp:
-        for view in VIEWS:
-            merged = Readings()
-            for k, (exercise, side, skin) in enumerate((("tendon_glides", "right", "medium"),
-                                                        ("fist", "left", "dark"))):
-                clip = Path(tmp) / f"{exercise}_{view}.mp4"
-                truth_file = clip.with_suffix(".json")
-                render_exercise(exercise, clip, truth_file, reps=1, seed=100 + k, view=view,
-                                hand=side, skin=skin)
-                frames = json.loads(truth_file.read_text())["frames"]
-                truths = [angles_from_dict(f["angles"]) for f in frames]
-                merged.extend(read_video(clip, truths, model, mp_model, limit))
-            out[f"rendered {view}"] = merged
+        for k, view in enumerate(VIEWS):
+            # One tendon-glide cycle per view (every position, the whole range of each
+            # joint), hands and skin tones taking turns across the views.
+            side, skin = looks[k % len(looks)]
+            clip = Path(tmp) / f"tendon_glides_{view}.mp4"
+            truth_file = clip.with_suffix(".json")
+            render_exercise("tendon_glides", clip, truth_file, reps=1, seed=100 + k,
+                            view=view, hand=side, skin=skin)
+            frames = json.loads(truth_file.read_text())["frames"]
+            truths = [angles_from_dict(f["angles"]) for f in frames]
+            out[f"rendered {view}"] = read_video(clip, truths, model, mp_model, limit)
     return out
 
 

@@ -33,6 +33,15 @@ GROUPS: dict[str, tuple[int, ...]] = {
 #: there: twice it (30 deg) would be needed to tell a real change from the error, which
 #: is a third of a finger joint's whole range.
 TRUST_MAX_DEG = 15.0
+#: readings outside this range (deg) are not a joint's: no finger or thumb joint bends
+#: 130 deg (normal flexion MCP 90, PIP 100, DIP 90, thumb MCP 50, IP 80; docs/clinical.md)
+#: nor hyperextends 45 (MediaPipe's guesses in views it misreads went to 250).
+PLAUSIBLE_DEG = (-45.0, 130.0)
+#: a joint's range of motion is given only when trusted readings are at least this share
+#: of the frames with a hand: a session seen mostly from a view that misreads a joint
+#: (its fists from the back, say) would otherwise report the few frames that happened to
+#: be trusted (an open hand) as its range.
+MIN_TRUSTED_SHARE = 0.5
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ Each hand's measures (vision.kinematics.measure) with the flexion HandCoach repo
 learned correction of vision.angle_model), the view the hand is seen from
 (vision.views), each reading's measured error in that view and whether it is trusted
 (vision.accuracy): not when its joint errs by more than TRUST_MAX_DEG on average in that
-view, nor when its finger points at the lens, nor when the whole hand does (end-on,
-where no view is clear).
+view, nor when it is outside what a joint can do (PLAUSIBLE_DEG), nor when its finger
+points at the lens, nor when the whole hand does (end-on, where no view is clear).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .accuracy import ACCURACY_FILE, TRUST_MAX_DEG, AccuracyTable
+from .accuracy import ACCURACY_FILE, PLAUSIBLE_DEG, TRUST_MAX_DEG, AccuracyTable
 from .angle_model import DEFAULT_MODEL, AngleModel
 from .frame import HandFrame
 from .kinematics import arm_forearm, measure
@@ -59,7 +59,8 @@ class HandMeasurer:
         if self._table is None:
             return replace(frame, measures=replace(m, view=view.name))
         error = self._table.error(view.name)
-        trusted = error <= TRUST_MAX_DEG
+        lo, hi = PLAUSIBLE_DEG
+        trusted = (error <= TRUST_MAX_DEG) & (m.flexion >= lo) & (m.flexion <= hi)
         if view.end_on:
             trusted = np.zeros(N_ANGLES, dtype=bool)
         elif m.pointing is not None and m.pointing.any():

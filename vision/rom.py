@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .accuracy import MIN_TRUSTED_SHARE
 from .landmarks import FINGERS, N_ANGLES, angles_to_dict
 
 #: decimals of every ROM and TAM value shown or stored.
@@ -66,7 +67,18 @@ class RomSummary:
             angles = np.where(trusted, angles, np.nan)
         lo, hi = rom(angles)
         counts = np.sum(~np.isnan(angles), axis=0) if angles.size else np.zeros(N_ANGLES, int)
-        return cls(lo, hi, seen, counts)
+        return cls(lo, hi, seen, counts).checked()
+
+    def checked(self) -> RomSummary:
+        """Without the joints whose trusted readings are too few a share of the frames
+        (MIN_TRUSTED_SHARE): their range is unknown, not the range of those few."""
+        if self.counts is None:
+            return self
+        few = self.counts < MIN_TRUSTED_SHARE * self.frames
+        if not few.any():
+            return self
+        return RomSummary(np.where(few, np.nan, self.lo), np.where(few, np.nan, self.hi),
+                          self.frames, self.counts)
 
     @property
     def tam(self) -> np.ndarray:
@@ -115,4 +127,5 @@ class RomTracker:
         self._counts += ~np.isnan(flexion)
 
     def summary(self) -> RomSummary:
-        return RomSummary(self._lo.copy(), self._hi.copy(), self._frames, self._counts.copy())
+        return RomSummary(self._lo.copy(), self._hi.copy(), self._frames,
+                          self._counts.copy()).checked()
