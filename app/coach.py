@@ -212,7 +212,9 @@ class LiveCoach:
         """Our half of one tracked frame: kinematics, then the session loop."""
         frame = self.pipeline.finish(tracked)
         if self._gate is not None and not self._gate.done:
-            self._gate.update(frame.t, frame, self._brightness)
+            # Wall-clock time: the 3-2-1 is said in real seconds, however slowly
+            # frames come on a busy machine.
+            self._gate.update(time.monotonic(), frame, self._brightness)
             if not self._gate.done:
                 return      # not counted before the set-up and the 3-2-1 are done
         self.session.update(frame)

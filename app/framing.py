@@ -96,7 +96,8 @@ class SetupGate:
         return self.status.done
 
     def update(self, t: float, frame: HandFrame, brightness: float) -> SetupStatus:
-        """One tracked frame at session time t (s). Once the countdown has started, only
+        """One tracked frame, at t seconds of wall-clock time (the countdown is said in
+        real seconds). Once the countdown has started, only
         a hand that leaves the picture stops it: a patient getting ready moves a little."""
         if self.done:
             return self.status

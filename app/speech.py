@@ -77,7 +77,7 @@ class SpokenCoach:
                     say.append("and relax.")
                     self._relaxed = True
             elif self._hold_said is None:
-                say.append("hold...")
+                say.append(f"hold... {left}" if left <= 3 else "hold...")
                 self._hold_said = left
             elif left < self._hold_said and left <= 3:
                 say.append(str(left))
@@ -103,15 +103,17 @@ class SpokenCoach:
             self._advice = (setup.advice, s.t)
 
 
-def speak_html(lines: Sequence[str], cue_id: str) -> str:
-    """A <script> that says `lines` once (cue_id: unique per batch; a redraw of the same
-    batch says nothing). Lines already waiting are dropped first: a count that is late
-    is wrong. The text goes in as JSON with `<` escaped, so no line can end the script."""
-    payload = json.dumps({"id": cue_id, "lines": list(lines)}).replace("<", "\\u003c")
-    return ("<script>(function(){const c=" + payload + ";const w=window;"
-            "w.__handcoachSaid=w.__handcoachSaid||new Set();"
-            "if(w.__handcoachSaid.has(c.id)||!('speechSynthesis' in w))return;"
-            "w.__handcoachSaid.add(c.id);const s=w.speechSynthesis;"
-            "if(s.pending)s.cancel();"
+def speak_html(batches: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """A <script> that says each batch of lines once: (cue id, lines) pairs, the id
+    unique per batch, so a redraw with the same batches says nothing new. Lines still
+    waiting when a new batch comes are dropped: new news beats a late count. The text goes
+    in as JSON with `<` escaped, so no line can end the script."""
+    payload = json.dumps([{"id": i, "lines": list(lines)} for i, lines in batches]
+                         ).replace("<", "\\u003c")
+    return ("<script>(function(){const cs=" + payload + ";const w=window;"
+            "if(!('speechSynthesis' in w))return;"
+            "w.__handcoachSaid=w.__handcoachSaid||new Set();const s=w.speechSynthesis;"
+            "for(const c of cs){if(w.__handcoachSaid.has(c.id))continue;"
+            "w.__handcoachSaid.add(c.id);if(s.pending)s.cancel();"
             "for(const t of c.lines){const u=new SpeechSynthesisUtterance(t);"
-            "u.rate=0.95;s.speak(u);}})();</script>")
+            "u.rate=0.95;s.speak(u);}}})();</script>")

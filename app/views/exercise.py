@@ -23,7 +23,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from app.auth import keep_alive
 from app.coach import CoachStatus, LiveCoach
-from app.joints import closes_fist
+from app.joints import bends, closes_fist
 from app.live_session import DONE, RATING, RUNNING, LiveSession, previous_session
 from app.overlay import STOP_CODES, hold_reached
 from app.patient import patient_name, program, reps_today, saved_sessions, store
@@ -53,6 +53,9 @@ REFRESH_S = 0.3
 #: how long a message stays beside the video, seconds of session time (all of them are
 #: in the summary afterwards). The last "well done" stays.
 SHOW_ALERTS_S = 8.0
+#: a spoken line not yet said this long after it was due is dropped (a late count is
+#: wrong); seconds.
+SAY_WITHIN_S = 2.5
 #: seconds between the end of one exercise and the start of the next (time to read
 #: "Next: ..." and to breathe).
 NEXT_S = 5.0
@@ -121,7 +124,7 @@ def _setup() -> None:
     cols[1].toggle("A short sound for each rep and hold", value=True, key="sound")
     after = ids[ids.index(ex_id) + 1:]
     flow = cols[2].toggle("Then the next exercises on their own", value=bool(after),
-                          disabled=not after or source == UPLOAD, key="flow",
+                          disabled=not after or source == UPLOAD, key="go_on",
                           help="After this exercise: " + ", ".join(
                               plan.get(i).name for i in after) if after else
                           "This is the last exercise of your program.")
@@ -318,13 +321,17 @@ def _sounds(s: CoachStatus) -> None:
     if spoken is None:
         return
     lines = spoken.update(s)
+    now = time.monotonic()
+    recent = [b for b in st.session_state.get("say", []) if now - b[1] <= SAY_WITHIN_S]
     if lines:
         st.session_state.said = st.session_state.get("said", 0) + 1
-        st.session_state.say = lines
-    if st.session_state.get("speech", True) and st.session_state.get("say"):
-        live = st.session_state.get("live")
-        cue_id = f"{id(live)}-{st.session_state.said}"
-        st.html(speak_html(st.session_state.say, cue_id), unsafe_allow_javascript=True)
+        recent.append((f"{id(spoken)}-{st.session_state.said}", now, lines))
+    st.session_state.say = recent
+    if st.session_state.get("speech", True) and recent:
+        # The last few batches, each said once by its id: a redraw the browser skipped
+        # (a slow machine) does not lose what it would have said.
+        st.html(speak_html([(cue_id, said) for cue_id, _, said in recent]),
+                unsafe_allow_javascript=True)
 
 
 def _player(path: Path) -> Callable[[], object]:
@@ -404,7 +411,7 @@ def _exercise_summary(x: LiveSession, sessions: list | None, heading: bool) -> N
     if sentence:
         st.write(sentence)
     rows = x.summary_rows(previous, plan.rom_targets)
-    if rows and s.frames_with_hand:
+    if rows and s.frames_with_hand and bends(x.exercise):
         st.subheader("How far your joints bent (0 = straight)")
         # A static table: every joint in view, none hidden behind a scroll bar.
         st.table(pd.DataFrame(rows).set_index("joint"))
