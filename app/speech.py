@@ -53,7 +53,7 @@ class SpokenCoach:
         new_alerts: Sequence[Alert] = s.alerts[self._alerts:]
         self._alerts = len(s.alerts)
         if st.reps > self._reps:
-            say.append(str(st.reps))
+            say.append(f"Rep {st.reps}.")
         self._reps = st.reps
         say.extend(a.message for a in new_alerts)
         if st.finished:

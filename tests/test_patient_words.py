@@ -108,7 +108,7 @@ def test_the_spoken_coach_says_the_position_the_hold_countdown_the_rep_and_set_d
     done = Alert(6.0, Code.SET_COMPLETE, "All 1 done for this session. Well done!")
     said += coach.update(_status(replace(opened, finished=True), 6.0, [done]))
     assert said == ["Curl all your fingers into your palm.", "hold... 3", "2", "1",
-                    "and relax.", "1", "Open your hand.",
+                    "and relax.", "Rep 1.", "Open your hand.",
                     "All 1 done for this session. Well done!"]
 
 

@@ -181,10 +181,10 @@ def _advance(live: LiveSession) -> None:
     flow["queue"] = flow["queue"][flow["queue"].index(nxt.id) + 1:]
     path = None if flow["camera"] else {p.stem: p for p in samples().values()}[nxt.id]
     _begin(nxt, path)
-    st.session_state.autoplay = True
+    st.session_state.autoplay = True     # the next camera or video starts on its own
 
 
-def _status(s: CoachStatus, live: LiveSession, playing: bool) -> None:
+def _status(s: CoachStatus, live: LiveSession) -> None:
     state = s.state
     with st.container():
         total = state.reps_per_set * state.sets
@@ -207,7 +207,7 @@ def _status(s: CoachStatus, live: LiveSession, playing: bool) -> None:
         else:
             st.markdown(f"### Now: {state.target_label}")
             st.write(state.target_cue)
-        if s.stream_ended or (not playing and s.t > 0):
+        if s.stream_ended:
             if live.source == "camera":
                 st.info("Paused. Press **Start camera** to go on, or **Finish** to end "
                         "the session.")
@@ -257,6 +257,8 @@ def _running(live: LiveSession) -> None:
                    "**Finish** ends the session; the reps so far are saved.")
     with video_col:
         ctx = webrtc_streamer(
+            # Its own component per exercise, started on its own after the first
+            # (desired_playing_state): one component kept through the flow froze.
             key=f"live-{live.recorder.session_id or id(live)}",
             mode=WebRtcMode.SENDRECV if path is None else WebRtcMode.RECVONLY,
             rtc_configuration=RTC_CONFIGURATION,
@@ -275,8 +277,10 @@ def _running(live: LiveSession) -> None:
         # Redrawn a few times a second only while the video plays: periodic reruns while
         # the browser and the server are still negotiating the connection can swallow
         # the browser's offer, and the video would never start.
-        st.fragment(run_every=REFRESH_S if ctx.state.playing else None)(_live_status)(
-            live, ctx.state.playing)
+        # Once frames have come, it goes on refreshing whatever the component last said:
+        # a rerun while its state flickered would otherwise freeze the counter.
+        started = ctx.state.playing or coach.status().t > 0
+        st.fragment(run_every=REFRESH_S if started else None)(_live_status)(live)
         with st.expander("Pain getting worse?"):
             now = st.select_slider("Pain now", PAIN_SCALE, value=live.pain_before or 0,
                                    format_func=pain_label, key="pain_now")
@@ -284,14 +288,14 @@ def _running(live: LiveSession) -> None:
                 live.coach.rate_pain(int(now))
 
 
-def _live_status(live: LiveSession, playing: bool) -> None:
+def _live_status(live: LiveSession) -> None:
     """The counter and messages beside the video, redrawn a few times a second; a tone
     when a rep was counted or a hold reached since the last redraw, the spoken cues, and
     the next exercise once this one is done."""
     keep_alive()
     coach: LiveCoach = live.coach
     s = coach.status()
-    _status(s, live, playing)
+    _status(s, live)
     nxt = _next_exercise()
     if s.state.finished and not s.state.pain_stopped and nxt is not None:
         due = st.session_state.setdefault("next_at", time.monotonic() + NEXT_S)
