@@ -69,7 +69,8 @@ def test_the_set_up_says_one_plain_correction_then_counts_3_2_1():
                                                    120.0, "right")
     assert "closer" in framing_advice(_frame(_hand((300, 340), (200, 260))), 120.0, None)
     assert "further" in framing_advice(_frame(_hand((100, 600), (20, 470))), 120.0, None)
-    assert "too dark" in framing_advice(good, 20.0, None)
+    assert "too dark" in framing_advice(_frame(None), 20.0, None)
+    assert framing_advice(good, 20.0, None) is None      # a hand found in a dim room
     assert "right hand" in framing_advice(_frame(None, [_hand((220, 420), (120, 400),
                                                               "left")]), 120.0, "right")
 
