@@ -41,6 +41,7 @@ from app.wording import (
 )
 from exercises.alerts import Code
 from exercises.library import Exercise
+from handcoach.storage import SessionInfo
 
 CAMERA = "My camera"
 UPLOAD = "A video file"
@@ -135,6 +136,7 @@ def _setup() -> None:
             "queue": after if flow and source != UPLOAD else [], "done": [],
             "side": side, "pain": pain, "camera": path is None,
             "sample": source != CAMERA and source != UPLOAD}
+        st.session_state.autoplay = False    # the first one starts with its own button
         _begin(ex, path, upload=source == UPLOAD)
         st.rerun()
 
@@ -182,6 +184,7 @@ def _advance(live: LiveSession) -> None:
     path = None if flow["camera"] else {p.stem: p for p in samples().values()}[nxt.id]
     _begin(nxt, path)
     st.session_state.autoplay = True     # the next camera or video starts on its own
+    st.session_state.want_play = True
 
 
 def _status(s: CoachStatus, live: LiveSession) -> None:
@@ -209,8 +212,9 @@ def _status(s: CoachStatus, live: LiveSession) -> None:
             st.write(state.target_cue)
         if s.stream_ended:
             if live.source == "camera":
-                st.info("Paused. Press **Start camera** to go on, or **Finish** to end "
-                        "the session.")
+                go_on = "Go on" if st.session_state.get("autoplay") else "Start camera"
+                st.info(f"Paused. Press **{go_on}** to go on, or **Finish** to end the "
+                        "session.")
             else:
                 st.info("The video stopped. The reps so far are saved. Press **Finish** "
                         "when you are done.")
@@ -246,14 +250,24 @@ def _running(live: LiveSession) -> None:
         return new
 
     path = st.session_state.get("live_video")
+    # The exercises after the first start on their own: the app holds the component's
+    # playing state (its own Start and Pause buttons are hidden then), so Pause and
+    # Go on are the page's buttons, drawn with Finish.
+    controlled = bool(st.session_state.get("autoplay"))
     with status_col:
         # Drawn before the video and the counter: a rerun the video component or the
-        # counter's timer interrupts has already drawn it, so Finish never vanishes.
+        # counter's timer interrupts has already drawn them, so they never vanish.
         if st.button("Finish", type="primary", width="stretch"):
             live.stop_video()
             st.rerun()
-        st.caption("**Pause** (under the video) stops the camera; press **Start camera** "
-                   "to go on." if path is None else
+        if controlled:
+            playing = st.session_state.get("want_play", True)
+            if st.button("Pause" if playing else "Go on", width="stretch"):
+                st.session_state.want_play = not playing
+                st.rerun()
+        st.caption("**Pause** stops the camera; **Go on** starts it again." if controlled
+                   else "**Pause** (under the video) stops the camera; press **Start "
+                   "camera** to go on." if path is None else
                    "**Finish** ends the session; the reps so far are saved.")
     with video_col:
         ctx = webrtc_streamer(
@@ -264,15 +278,14 @@ def _running(live: LiveSession) -> None:
             rtc_configuration=RTC_CONFIGURATION,
             media_stream_constraints={"video": {"width": 640, "height": 480},
                                       "audio": False},
-            desired_playing_state=True if st.session_state.get("autoplay") else None,
+            desired_playing_state=st.session_state.get("want_play", True) if controlled
+            else None,
             player_factory=None if path is None else _player(path),
             video_frame_callback=on_frame, on_video_ended=coach.stream_ended,
             video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
                               "style": {"width": "100%"}},
             translations={"start": "Start camera" if path is None else "Play video",
                           "stop": "Pause"})
-        if ctx.state.playing:
-            st.session_state.autoplay = False
     with status_col:
         # Redrawn a few times a second only while the video plays: periodic reruns while
         # the browser and the server are still negotiating the connection can swallow
@@ -390,12 +403,13 @@ def _done(live: LiveSession) -> None:
     for x in day:
         _exercise_summary(x, sessions, heading=len(day) > 1)
     if st.button("Back to today's exercises"):
-        for key in ("live", "flow", "next_at", "spoken", "say"):
+        for key in ("live", "flow", "next_at", "spoken", "say", "autoplay", "want_play"):
             st.session_state.pop(key, None)
         st.switch_page("views/today.py")
 
 
-def _exercise_summary(x: LiveSession, sessions: list | None, heading: bool) -> None:
+def _exercise_summary(x: LiveSession, sessions: list[SessionInfo] | None,
+                      heading: bool) -> None:
     """One exercise of the day: reps, time, pain, how far the joints bent (the whole
     table, in the patient's words), and what HandCoach said."""
     s = x.final
