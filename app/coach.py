@@ -35,7 +35,8 @@ from vision.pipeline import HandPipeline
 from vision.rom import RomSummary
 from vision.tracker import Model
 
-from .overlay import OverlayInput, draw_panel, draw_skeleton
+from .framing import SetupGate, SetupStatus
+from .overlay import OverlayInput, draw_panel, draw_setup, draw_skeleton
 
 #: a gap between frame timestamps longer than this (s) is a restarted stream, not time
 #: that passed with the hand in view: the session clock moves on by one frame instead.
@@ -73,6 +74,8 @@ class CoachStatus:
     rom: RomSummary
     stream_ended: bool
     save_problem: str | None
+    #: the camera set-up before counting (None: no set-up, as for a recorded video).
+    setup: SetupStatus | None = None
 
 
 class SessionClock:
@@ -109,7 +112,7 @@ class LiveCoach:
 
     def __init__(self, exercise: Exercise, recorder: SaveState | None = None,
                  side: str | None = None, model: Model = "lite", done_today: int = 0,
-                 mirror: bool = True) -> None:
+                 mirror: bool = True, setup: bool = False) -> None:
         self.exercise = exercise
         self.recorder = recorder
         self.side = side
@@ -134,6 +137,11 @@ class LiveCoach:
         self._ended = False
         self._closed = False
         self._alerts: tuple[Alert, ...] = ()
+        self._gate = SetupGate(side, exercise.allow_other_hand, exercise.needs_elbow) \
+            if setup else None
+        self._brightness = 255.0
+        rest = exercise.positions.get(exercise.rest)
+        self._rest_cue = rest.cue if rest is not None else ""
         self._status = self._snapshot(0.0, False)
 
     def start(self) -> LiveCoach:
@@ -161,6 +169,8 @@ class LiveCoach:
             behind = time.perf_counter() - self._returned_at < BEHIND_GAP_S
             t = self._clock(frame_t)
             self._ended = False
+            if self._gate is not None and not self._gate.done:
+                self._brightness = float(rgb[::16, ::16].mean())
             step = self._schedule.push(t, rgb, (rgb, t), behind)
             for (picture, _), pending in step.finish:
                 self._finish(pending.result(), picture)
@@ -180,8 +190,12 @@ class LiveCoach:
         last = self.session.alerts[-1] if self.session.alerts else None
         state = self.session.state()
         assert state is not None
-        draw_panel(view, OverlayInput(state=state, t=t, flexion=self._flexion,
-                                      joints=self.exercise.joints, alert=last))
+        if self._gate is not None and not self._gate.done:
+            draw_setup(view, self._gate.status)
+        else:
+            draw_panel(view, OverlayInput(state=state, t=t, flexion=self._flexion,
+                                          joints=self.exercise.joints, alert=last,
+                                          rest_cue=self._rest_cue))
         frame = pending.result()
         if frame.hand is not None:
             skeleton = frame.hand.image[:, :2].copy()
@@ -199,6 +213,12 @@ class LiveCoach:
         """Our half of one tracked frame (and its picture, which the wrist stage reads):
         kinematics, then the session loop."""
         frame = self.pipeline.finish(tracked, rgb)
+        if self._gate is not None and not self._gate.done:
+            # Wall-clock time: the 3-2-1 is said in real seconds, however slowly
+            # frames come on a busy machine.
+            self._gate.update(time.monotonic(), frame, self._brightness)
+            if not self._gate.done:
+                return      # not counted before the set-up and the 3-2-1 are done
         self.session.update(frame)
         self._flexion = None if frame.measures is None else frame.measures.flexion
 
@@ -255,4 +275,5 @@ class LiveCoach:
             t=t, frames=s.frames, frames_with_hand=s.frames_with_hand, state=state,
             hand_in_view=hand, alerts=self._alerts, rep_cues=len(s.reps),
             hold_cues=s.holds_reached, rom=s.rom(), stream_ended=self._ended,
-            save_problem=self.recorder.problem if self.recorder is not None else None)
+            save_problem=self.recorder.problem if self.recorder is not None else None,
+            setup=None if self._gate is None else self._gate.status)

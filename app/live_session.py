@@ -22,8 +22,8 @@ from vision.landmarks import ANGLE_NAMES
 from vision.tracker import Model
 
 from .coach import CoachStatus, LiveCoach
-from .joints import measured_joints
-from .wording import joint_label
+from .joints import bends, closes_fist, measured_joints
+from .wording import NOT_MEASURED, bend_deg, plain_joint
 
 #: stages of the page: the video is running, the patient rates pain after, the summary.
 RUNNING, RATING, DONE = "running", "rating", "done"
@@ -50,8 +50,10 @@ class LiveSession:
     def begin(cls, exercise: Exercise, patient: str, store: Store, *, side: str | None,
               pain_before: int | None, source: str = "camera", done_today: int = 0,
               model: Model = "lite", flush_s: float = 2.0,
-              prescription_id: int | None = None) -> LiveSession:
+              prescription_id: int | None = None, setup: bool = False) -> LiveSession:
         """Open the session in the store (saved at once, before the first frame).
+
+        setup: check the framing and count 3-2-1 before counting (a live camera).
 
         A store that cannot be written does not stop the exercise: `problem` says so and
         the recorder keeps trying.
@@ -67,7 +69,7 @@ class LiveSession:
                                                             recorder.session_id),
                              name="handcoach-close-abandoned", daemon=True).start()
         coach = LiveCoach(exercise, recorder, side=side, model=model,
-                          done_today=done_today).start()
+                          done_today=done_today, setup=setup).start()
         return cls(exercise, patient, source, coach, recorder, pain_before)
 
     @property
@@ -99,31 +101,70 @@ class LiveSession:
 
     def summary_rows(self, previous: SessionInfo | None,
                      targets: Mapping[str, Mapping[str, float]] | None = None
-                     ) -> list[dict[str, object]]:
-        """Per joint of the exercise: most bend today, last time, the therapist's target
-        (when set) and the normal (AAOS)."""
-        status = self.final or self.coach.status()
-        normal = normal_flexion()
-        rom = (previous.rom or {}) if previous is not None else {}
+                     ) -> list[dict[str, str]]:
+        """Per joint of the exercise, in the patient's words: most bend today, last time,
+        the therapist's target (when set) and the usual (AAOS). Text cells ("92°", "-"
+        where not measured): a patient reads neither None nor a negative bend."""
         rows = []
-        for finger, joint in measured_joints(self.exercise):
-            i = ANGLE_NAMES.index((finger, joint))
-            today = status.rom.hi[i]
-            last = (rom.get(finger, {}).get(joint) or {}).get("max")
+        for finger, joint, today, last, usual in self._joints(previous):
+            target = (targets or {}).get(finger, {}).get(joint) if targets else None
             rows.append({
-                "joint": joint_label(finger, joint),
-                "most bend today (deg)": None if np.isnan(today) else round(float(today)),
-                "last time (deg)": None if last is None else round(float(last)),
-                **({"your target (deg)": (targets.get(finger) or {}).get(joint)}
-                   if targets else {}),
-                "normal (deg)": round(float(normal[i])),
+                "joint": plain_joint(finger, joint),
+                "most bend today": _deg(today),
+                "last time": _deg(last),
+                **({"your target": _deg(target)} if targets else {}),
+                "usual": _deg(usual),
             })
         return rows
 
+    def summary_sentence(self, previous: SessionInfo | None) -> str | None:
+        """'Your joints bent to 92% of the usual range, 3° more than last time.': the
+        table in one line. None when nothing was measured or the exercise is not judged
+        by bending (a finger spread's 'bend' is not its goal)."""
+        if not bends(self.exercise):
+            return None
+        rows = [(t, last, usual) for _, _, t, last, usual in self._joints(previous)
+                if t is not None and usual]
+        if not rows:
+            return None
+        share = sum(max(t, 0.0) for t, _, _ in rows) / sum(u for _, _, u in rows)
+        what = "Your fist closed" if closes_fist(self.exercise) else "Your joints bent"
+        line = f"{what} to {share:.0%} of the usual range"
+        pairs = [(t, last) for t, last, _ in rows if last is not None]
+        if pairs:
+            change = round(sum(t - last for t, last in pairs) / len(pairs))
+            line += (", the same as last time" if change == 0 else
+                     f", {abs(change)}° {'more' if change > 0 else 'less'} than last time "
+                     "(on average per joint)")
+        return line + "."
+
+    def _joints(self, previous: SessionInfo | None
+                ) -> list[tuple[str, str, float | None, float | None, float]]:
+        """(finger, joint, most flexion today, last time, normal) per measured joint."""
+        status = self.final or self.coach.status()
+        normal = normal_flexion()
+        rom = (previous.rom or {}) if previous is not None else {}
+        out = []
+        for finger, joint in measured_joints(self.exercise):
+            i = ANGLE_NAMES.index((finger, joint))
+            today = float(status.rom.hi[i])
+            last = (rom.get(finger, {}).get(joint) or {}).get("max")
+            out.append((finger, joint, None if np.isnan(today) else today,
+                        None if last is None else float(last), float(normal[i])))
+        return out
+
     def tam_today(self) -> dict[str, float | None]:
-        """Total active motion per finger over this session, degrees (as it is stored)."""
+        """Total active motion per finger over this session, degrees (as it is stored);
+        empty for an exercise that does not close the fist (its TAM means nothing)."""
+        if not closes_fist(self.exercise):
+            return {}
         status = self.final or self.coach.status()
         return status.rom.tam_json()
+
+
+def _deg(value: float | None) -> str:
+    shown = bend_deg(value)
+    return NOT_MEASURED if shown is None else f"{shown}°"
 
 
 def _close_abandoned(patient: str, store: Store, keep: int) -> None:

@@ -100,11 +100,15 @@ def test_a_stream_that_ends_mid_rep_keeps_the_reps_before_it(tmp_path, fist_fram
     assert (info.reps, info.status, info.pain_before, info.pain_after) == \
         (2, "complete", 3, 4)
     assert info.frames == s.frames and len(load_frames(info.id, store=store)) == s.frames
+    # The summary in the patient's words: joint names, whole degrees from 0 = straight.
     rows = {r["joint"]: r for r in live.summary_rows(previous=None)}
     assert set(rows) == {f"{f} {j}" for f in ("index", "middle", "ring", "little")
-                         for j in ("MCP", "PIP", "DIP")}
-    assert rows["middle PIP"]["most bend today (deg)"] > 80
-    assert rows["middle PIP"]["normal (deg)"] == 100  # AAOS
+                         for j in ("knuckle", "middle joint", "end joint")}
+    assert int(rows["middle middle joint"]["most bend today"].rstrip("°")) > 80
+    assert rows["middle middle joint"]["usual"] == "100°"  # AAOS
+    assert all(not v.startswith("-") or v == "-" for r in rows.values() for v in r.values())
+    assert live.summary_sentence(None).startswith("Your fist closed to ")
+    assert set(live.tam_today()) == {"index", "middle", "ring", "little"}
     store.close()
 
 

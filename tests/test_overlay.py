@@ -48,10 +48,10 @@ def test_overlay_draws_skeleton_counter_hold_and_warning():
     top = out[: int(70 * h / 480)]
     assert top.mean() < plain[: top.shape[0]].mean()
     assert any(close(p, GREEN, 30) for p in top.reshape(-1, 3)[::7])
-    # Hold bar half filled in amber (not yet complete).
+    # Hold bar, under the band, half filled in amber (not yet complete).
     s = h / 480
-    assert close(out[int(35 * s), w - int(185 * s)], AMBER, 30)
-    assert not close(out[int(35 * s), w - int(30 * s)], AMBER, 30)
+    assert close(out[int(125 * s), w - int(185 * s)], AMBER, 30)
+    assert not close(out[int(125 * s), w - int(30 * s)], AMBER, 30)
     # The warning sits on a band at the bottom in amber.
     bottom = out[h - int(60 * s):]
     assert any(close(p, AMBER, 30) for p in bottom.reshape(-1, 3)[::5])

@@ -9,10 +9,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app.joints import closes_fist
 from app.patient import patient_name, program, store
 from app.safe_text import plain
 from app.videos import discard, samples, upload_field
-from app.wording import PAIN_SCALE, dose_text, pain_label
+from app.wording import (
+    PAIN_SCALE,
+    bend_deg,
+    dose_text,
+    duration_text,
+    pain_label,
+    patient_text,
+    plain_joint,
+)
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import load_library
 from handcoach.analysis import AnalysisResult, analyze_video, save_analysis
@@ -21,13 +30,18 @@ from vision.accuracy import AccuracyTable
 from vision.landmarks import ANGLE_NAMES, FINGERS, angle_index
 from vision.sources import SourceError
 
-
-def _deg(value: float) -> str:
-    """A range end as the table shows it: whole degrees, or why there is none."""
-    return "not seen well" if np.isnan(value) else f"{round(value)}°"
+NOT_SEEN = "not seen well"
 
 
 UPLOAD = "Upload my own video"
+
+
+def _deg(value: float) -> str:
+    """A range end as the table shows it: whole degrees, or why there is none (no
+    reading of that joint could be trusted)."""
+    shown = bend_deg(float(value))
+    return NOT_SEEN if shown is None else f"{shown}°"
+
 
 name = patient_name()
 plan = program()
@@ -53,17 +67,14 @@ exercise = names.get(picked)
 if exercise is not None:
     ex = library[exercise]
     with st.expander(f"About {ex.name.lower()}", expanded=False):
-        st.write(ex.instructions)
-        st.write(f"**Why:** {ex.purpose} {ex.benefit}")
+        st.write(patient_text(ex.instructions))
+        st.write(f"**Why:** {patient_text(ex.purpose)} {patient_text(ex.benefit)}")
         st.write(f"**Dose:** {dose_text(ex.dose)}. Your therapist's prescription comes first.")
-
-model = st.segmented_control("Model", ["lite", "full"], default="lite",
-                             help="lite is faster; full can be a little more accurate")
 
 if path is not None and st.button("Analyze", type="primary"):
     bar = st.progress(0.0, text="Looking at your hand...")
     try:
-        result = analyze_video(path, exercise=exercise, model=model or "lite",
+        result = analyze_video(path, exercise=exercise, model="lite",
                                program=plan.overrides or None,
                                progress=lambda share: bar.progress(share))
     except (SourceError, ValueError) as exc:
@@ -86,9 +97,12 @@ if result is not None and path is not None and Path(result.video) == path \
         cols[1].metric("Repetitions", f"{len(result.reps) - result.extra_reps}{extra}")
         if result.reps:
             st.dataframe(pd.DataFrame(
-                [{"rep": r.number, "from s": round(r.start, 2), "to s": round(r.end, 2),
-                  "positions": ", ".join(r.positions),
-                  "held s": ", ".join(f"{h:.1f}" for h in r.holds_s),
+                [{"rep": r.number, "from": duration_text(r.start),
+                  "to": duration_text(r.end),
+                  "positions": ", ".join(library[exercise].positions[p].label
+                                         if p in library[exercise].positions else p
+                                         for p in r.positions),
+                  "held": ", ".join(duration_text(h) for h in r.holds_s) or "-",
                   "notes": ", ".join(sorted(r.flags)).replace("_", " ")}
                  for r in result.reps]), hide_index=True)
     if result.ended_early:
@@ -96,26 +110,29 @@ if result is not None and path is not None and Path(result.video) == path \
     if result.retimed:
         st.warning(f"Some frames had no proper time: {result.retimed}.")
     for alert in result.warnings:
-        st.warning(f"At {alert.t:.1f} s: {alert.message}")
+        st.warning(f"At {duration_text(alert.t)}: {alert.message}")
     if result.frames_with_hand:
         rom = result.rom()
-        st.subheader("Range of motion (degrees of bend)")
+        st.subheader("How far each joint bent (degrees, 0 = straight)")
         counts = rom.counts if rom.counts is not None else [rom.frames] * len(ANGLE_NAMES)
-        st.dataframe(pd.DataFrame(
-            [{"finger": f, "joint": j.upper(), "least": _deg(a), "most": _deg(b),
+        # A static table: all 14 joints in view, none behind a scroll bar.
+        st.table(pd.DataFrame(
+            [{"joint": plain_joint(f, j), "least": _deg(a), "most": _deg(b),
               "frames it rests on": int(n)}
-             for (f, j), a, b, n in zip(ANGLE_NAMES, rom.lo, rom.hi, counts, strict=True)]),
-            hide_index=True)
-        st.caption(AccuracyTable.load().statement() + " \"not seen well\": no reading of "
-                   "that joint could be trusted in this video.")
-        st.write("Total active motion: " + ", ".join(
-            f"{f} {v}°" if v is not None else f"{f} not seen well"
-            for f, v in rom.tam_json().items()) + " (normal about 260°)")
+             for (f, j), a, b, n in zip(ANGLE_NAMES, rom.lo, rom.hi, counts, strict=True)]
+        ).set_index("joint"))
+        st.caption(AccuracyTable.load().statement() + f" \"{NOT_SEEN}\": that joint could "
+                   "not be seen well enough in this video to be measured.")
+        if exercise is None or closes_fist(library[exercise]):
+            tam = {f: v for f, v in rom.tam_json().items() if v is not None}
+            if tam:
+                st.write("All three joints of each finger together (usual about 260°): "
+                         + ", ".join(f"{f} {v}°" for f, v in tam.items()) + ".")
         pips = [angle_index(f, "pip") for f in FINGERS]
-        curves = pd.DataFrame(result.angles[:, pips],
-                              columns=[f"{f} PIP" for f in FINGERS], index=result.times)
-        st.subheader("Finger middle-joint (PIP) bend over time")
-        st.line_chart(curves, x_label="seconds", y_label="degrees")
+        curves = pd.DataFrame(np.clip(result.angles[:, pips], 0, None),
+                              columns=[f"{f} finger" for f in FINGERS], index=result.times)
+        st.subheader("Middle-joint bend over time")
+        st.line_chart(curves, x_label="seconds", y_label="degrees (0 = straight)")
 
     st.subheader("Save as a session")
     saved = st.session_state.get("analysis_saved")

@@ -1,14 +1,18 @@
-"""Do an exercise with live coaching: pain before, the live view, pain after, the summary.
+"""Do the day's exercises with live coaching: set-up, pain before, the live view (one
+exercise after the other), pain after, the day's summary.
 
 The video runs through streamlit-webrtc: the patient's webcam, or (no webcam) a sample or
 their own video played as if it were one. Every frame goes through app.coach.LiveCoach;
-this script shows the counter, the warnings and the save state beside it, refreshed a
-few times a second while the video runs.
+this script shows the counter, the messages and the save state beside it, refreshed a
+few times a second while the video runs, says the cues aloud (app.speech) and, when an
+exercise's sets are done, starts the next exercise of the program on its own. Finish is
+drawn first on every run, so it is there in every state, and ends the session cleanly.
 """
 
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,13 +23,25 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from app.auth import keep_alive
 from app.coach import CoachStatus, LiveCoach
+from app.joints import bends, closes_fist
 from app.live_session import DONE, RATING, RUNNING, LiveSession, previous_session
-from app.overlay import STOP_CODES
+from app.overlay import STOP_CODES, hold_reached
 from app.patient import patient_name, program, reps_today, saved_sessions, store
 from app.sounds import HOLD_TONE_HZ, REP_TONE_HZ, tone
+from app.speech import SpokenCoach, speak_html
 from app.videos import samples, upload_field
-from app.wording import PAIN_SCALE, dose_text, pain_label
+from app.wording import (
+    PAIN_SCALE,
+    dose_text,
+    duration_text,
+    pain_label,
+    pain_rose,
+    pain_text,
+    patient_text,
+)
 from exercises.alerts import Code
+from exercises.library import Exercise
+from handcoach.storage import SessionInfo
 
 CAMERA = "My camera"
 UPLOAD = "A video file"
@@ -36,8 +52,23 @@ RTC_CONFIGURATION = {"iceServers": []}
 #: how often the counter beside the video is refreshed, seconds.
 REFRESH_S = 0.3
 #: how long a message stays beside the video, seconds of session time (all of them are
-#: in the summary afterwards).
+#: in the summary afterwards). The last "well done" stays.
 SHOW_ALERTS_S = 8.0
+#: a spoken line not yet said this long after it was due is dropped (a late count is
+#: wrong); seconds.
+SAY_WITHIN_S = 2.5
+#: seconds between the end of one exercise and the start of the next (time to read
+#: "Next: ..." and to breathe).
+NEXT_S = 5.0
+#: where to put the laptop and the hand: the same for every exercise the camera judges
+#: from the front (the views the angles were measured in; docs/clinical.md).
+PLACEMENT = (
+    "Put the computer on a table and sit facing it, an arm's length away.",
+    "Rest your elbow on the table and hold your hand up, palm toward the camera, "
+    "about 40-60 cm from it: the whole hand in the picture.",
+    "Have the light in front of you, not a window behind you.",
+)
+ELBOW = "Sit back a little so your elbow is in the picture too."
 
 name = patient_name()
 plan = program()
@@ -51,13 +82,18 @@ def _setup() -> None:
     ex_id = st.selectbox("Exercise", ids, index=ids.index(wanted) if wanted in ids else 0,
                          format_func=lambda i: plan.get(i).name)
     ex = plan.get(ex_id)
-    st.write(f"**How:** {ex.instructions}")
-    st.caption(f"{ex.purpose} {ex.benefit}")
+    st.write(f"**How:** {patient_text(ex.instructions)}")
     st.write(f"**Your dose:** {dose_text(ex.dose)}. Your therapist's prescription comes first.")
     done = reps_today(saved_sessions(name), ex.id)
     if done >= ex.dose.max_reps_per_day:
         st.warning(f"You have already done {done} reps of this today, the most for one day. "
                    "Rest your hand until tomorrow; HandCoach will warn you about extra reps.")
+    with st.container(border=True):
+        st.markdown("**Before you start**")
+        st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(
+            PLACEMENT + ((ELBOW,) if ex.needs_elbow else ()), start=1)))
+        st.caption("With the camera, HandCoach checks the picture first and tells you what "
+                   "to change, then counts 3-2-1 before it counts reps.")
 
     if plan.hand:
         side = plan.hand
@@ -82,44 +118,113 @@ def _setup() -> None:
                                           "was recorded; try another file or your camera.")
     elif source != CAMERA:
         path = clips[source.removeprefix("Sample: ")]
-    st.toggle("A short sound for each rep and hold", value=True, key="sound")
+    cols = st.columns(3)
+    cols[0].toggle("Spoken coaching", value=True, key="speech",
+                   help="The computer's own voice says what to do; nothing is sent "
+                        "anywhere.")
+    cols[1].toggle("A short sound for each rep and hold", value=True, key="sound")
+    after = ids[ids.index(ex_id) + 1:]
+    flow = cols[2].toggle("Then the next exercises on their own", value=bool(after),
+                          disabled=not after or source == UPLOAD, key="go_on",
+                          help="After this exercise: " + ", ".join(
+                              plan.get(i).name for i in after) if after else
+                          "This is the last exercise of your program.")
 
     ready = source != UPLOAD or path is not None
     if st.button("Start session", type="primary", disabled=not ready):
-        st.session_state.live = LiveSession.begin(
-            ex, name, store(), side=side, pain_before=pain,
-            source="camera" if path is None else path.name, done_today=done,
-            prescription_id=plan.prescription_id)
-        if source == UPLOAD:
-            st.session_state.live.upload = path    # deleted when the video stops
-        st.session_state.live_video = path
-        st.session_state.heard = (0, 0)
-        st.session_state.cue = None
+        st.session_state.flow = {
+            "queue": after if flow and source != UPLOAD else [], "done": [],
+            "side": side, "pain": pain, "camera": path is None,
+            "sample": source != CAMERA and source != UPLOAD}
+        st.session_state.autoplay = False    # the first one starts with its own button
+        _begin(ex, path, upload=source == UPLOAD)
         st.rerun()
 
 
-def _status(s: CoachStatus) -> None:
+def _begin(ex: Exercise, path: Path | None, upload: bool = False) -> None:
+    """Start one exercise of the flow: its session in the store, its coach, its cues."""
+    flow = st.session_state.flow
+    done = reps_today(saved_sessions(name), ex.id)
+    st.session_state.live = LiveSession.begin(
+        ex, name, store(), side=flow["side"], pain_before=flow["pain"],
+        source="camera" if path is None else path.name, done_today=done,
+        prescription_id=plan.prescription_id, setup=path is None)
+    if upload:
+        st.session_state.live.upload = path    # deleted when the video stops
+    st.session_state.live_video = path
+    st.session_state.heard = (0, 0)
+    st.session_state.cue = None
+    st.session_state.spoken = SpokenCoach()
+    st.session_state.said = 0
+    st.session_state.pop("next_at", None)
+
+
+def _next_exercise() -> Exercise | None:
+    """The next exercise of the flow that can be shown: any with the camera; with
+    samples, the next one that has its own sample video."""
+    flow = st.session_state.get("flow") or {}
+    clips = {p.stem: p for p in samples().values()}
+    for ex_id in flow.get("queue", []):
+        if flow.get("camera") or ex_id in clips:
+            return plan.get(ex_id)
+    return None
+
+
+def _advance(live: LiveSession) -> None:
+    """This exercise is done: save it (pain after is asked once, at the end of the day's
+    flow, and saved to each exercise then) and start the next one."""
+    nxt = _next_exercise()
+    if nxt is None:
+        return
+    flow = st.session_state.flow
+    live.stop_video()
+    live.end(None)
+    flow["done"].append(live)
+    flow["queue"] = flow["queue"][flow["queue"].index(nxt.id) + 1:]
+    path = None if flow["camera"] else {p.stem: p for p in samples().values()}[nxt.id]
+    _begin(nxt, path)
+    st.session_state.autoplay = True     # the next camera or video starts on its own
+    st.session_state.want_play = True
+
+
+def _status(s: CoachStatus, live: LiveSession) -> None:
     state = s.state
     with st.container():
         total = state.reps_per_set * state.sets
         extra = f" (+{state.extra_reps} extra)" if state.extra_reps else ""
         st.metric("Reps", f"{state.reps} of {total}{extra}")
-        st.write(f"Set {state.set_number} of {state.sets}")
-        if state.rest_remaining_s > 0:
-            st.info(f"Rest: {state.rest_remaining_s:.0f} s")
+        st.markdown(f"#### Set {state.set_number} of {state.sets}")
+        if s.setup is not None and not s.setup.done and not s.stream_ended:
+            if s.setup.countdown is not None:
+                st.markdown(f"### Get ready: {s.setup.countdown}")
+            else:
+                st.markdown(f"### {s.setup.advice}")
+        elif state.finished:
+            pass
+        elif state.rest_remaining_s > 0:
+            st.markdown(f"### Rest: {state.rest_remaining_s:.0f} s")
+        elif hold_reached(state):
+            st.markdown("### Now relax")
+        elif state.hold_target_s > 0 and state.position == state.target:
+            st.markdown(f"### Hold: {state.target_label}")
         else:
-            now = state.position_label or "-"
-            st.write(f"**Next:** {state.target_label}  \nNow: {now}")
-            if state.hold_target_s > 0:
-                st.progress(min(state.hold_elapsed_s / state.hold_target_s, 1.0),
-                            text=f"Hold {state.hold_elapsed_s:.0f} of "
-                                 f"{state.hold_target_s:g} s")
+            st.markdown(f"### Now: {state.target_label}")
+            st.write(state.target_cue)
         if s.stream_ended:
-            st.info("The video stopped. The reps so far are saved. Press Finish when you "
-                    "are done.")
+            if live.source == "camera":
+                go_on = "Go on" if st.session_state.get("autoplay") else "Start camera"
+                st.info(f"Paused. Press **{go_on}** to go on, or **Finish** to end the "
+                        "session.")
+            else:
+                st.info("The video stopped. The reps so far are saved. Press **Finish** "
+                        "when you are done.")
         elif s.frames and not s.hand_in_view:
             st.write("Show your hand to the camera.")
-        recent = [a for a in s.alerts if s.t - a.t <= SHOW_ALERTS_S]
+        final = [a for a in s.alerts if a.code == Code.SET_COMPLETE] if state.finished \
+            else []
+        if final:
+            st.success(final[-1].message)
+        recent = [a for a in s.alerts if s.t - a.t <= SHOW_ALERTS_S and a not in final]
         for alert in recent[-3:][::-1]:
             say = st.error if alert.code in STOP_CODES else \
                 st.success if alert.code == Code.SET_COMPLETE else st.warning
@@ -130,8 +235,11 @@ def _status(s: CoachStatus) -> None:
 
 def _running(live: LiveSession) -> None:
     ex = live.exercise
-    st.title(ex.name)
-    st.write(ex.instructions)
+    flow = st.session_state.get("flow") or {}
+    number = len(flow.get("done", [])) + 1
+    total = number + len(flow.get("queue", []))
+    st.title(ex.name + (f" ({number} of {total})" if total > 1 else ""))
+    st.write(patient_text(ex.instructions))
     video_col, status_col = st.columns([3, 2])
     coach = live.coach
 
@@ -142,19 +250,36 @@ def _running(live: LiveSession) -> None:
         return new
 
     path = st.session_state.get("live_video")
+    # The exercises after the first start on their own: the app holds the component's
+    # playing state (its own Start and Pause buttons are hidden then), so Pause and
+    # Go on are the page's buttons, drawn with Finish.
+    controlled = bool(st.session_state.get("autoplay"))
     with status_col:
         # Drawn before the video and the counter: a rerun the video component or the
-        # counter's timer interrupts has already drawn it, so Finish never vanishes.
+        # counter's timer interrupts has already drawn them, so they never vanish.
         if st.button("Finish", type="primary", width="stretch"):
             live.stop_video()
             st.rerun()
+        if controlled:
+            playing = st.session_state.get("want_play", True)
+            if st.button("Pause" if playing else "Go on", width="stretch"):
+                st.session_state.want_play = not playing
+                st.rerun()
+        st.caption("**Pause** stops the camera; **Go on** starts it again." if controlled
+                   else "**Pause** (under the video) stops the camera; press **Start "
+                   "camera** to go on." if path is None else
+                   "**Finish** ends the session; the reps so far are saved.")
     with video_col:
         ctx = webrtc_streamer(
+            # Its own component per exercise, started on its own after the first
+            # (desired_playing_state): one component kept through the flow froze.
             key=f"live-{live.recorder.session_id or id(live)}",
             mode=WebRtcMode.SENDRECV if path is None else WebRtcMode.RECVONLY,
             rtc_configuration=RTC_CONFIGURATION,
             media_stream_constraints={"video": {"width": 640, "height": 480},
                                       "audio": False},
+            desired_playing_state=st.session_state.get("want_play", True) if controlled
+            else None,
             player_factory=None if path is None else _player(path),
             video_frame_callback=on_frame, on_video_ended=coach.stream_ended,
             video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
@@ -165,20 +290,38 @@ def _running(live: LiveSession) -> None:
         # Redrawn a few times a second only while the video plays: periodic reruns while
         # the browser and the server are still negotiating the connection can swallow
         # the browser's offer, and the video would never start.
-        st.fragment(run_every=REFRESH_S if ctx.state.playing else None)(_live_status)(coach)
+        # Once frames have come, it goes on refreshing whatever the component last said:
+        # a rerun while its state flickered would otherwise freeze the counter.
+        started = ctx.state.playing or coach.status().t > 0
+        st.fragment(run_every=REFRESH_S if started else None)(_live_status)(live)
         with st.expander("Pain getting worse?"):
             now = st.select_slider("Pain now", PAIN_SCALE, value=live.pain_before or 0,
                                    format_func=pain_label, key="pain_now")
             if st.button("Tell HandCoach"):
-                coach.rate_pain(int(now))
+                live.coach.rate_pain(int(now))
 
 
-def _live_status(coach: LiveCoach) -> None:
-    """The counter and warnings beside the video, redrawn a few times a second; a tone
-    when a rep was counted or a hold reached since the last redraw."""
+def _live_status(live: LiveSession) -> None:
+    """The counter and messages beside the video, redrawn a few times a second; a tone
+    when a rep was counted or a hold reached since the last redraw, the spoken cues, and
+    the next exercise once this one is done."""
     keep_alive()
+    coach: LiveCoach = live.coach
     s = coach.status()
-    _status(s)
+    _status(s, live)
+    nxt = _next_exercise()
+    if s.state.finished and not s.state.pain_stopped and nxt is not None:
+        due = st.session_state.setdefault("next_at", time.monotonic() + NEXT_S)
+        left = due - time.monotonic()
+        st.info(f"Next: **{nxt.name}**, in {max(left, 0):.0f} s.")
+        if left <= 0:
+            _advance(live)
+            st.rerun()
+    _sounds(s)
+
+
+def _sounds(s: CoachStatus) -> None:
+    """The tone of a new rep or hold, and the new spoken lines (app.speech)."""
     heard = st.session_state.get("heard", (0, 0))
     cues = (s.rep_cues, s.hold_cues)
     if cues != heard:
@@ -191,6 +334,21 @@ def _live_status(coach: LiveCoach) -> None:
         data = base64.b64encode(st.session_state.cue).decode("ascii")
         st.html(f'<audio class="rep-cue" autoplay src="data:audio/wav;base64,{data}">'
                 "</audio>")
+    spoken: SpokenCoach | None = st.session_state.get("spoken")
+    if spoken is None:
+        return
+    lines = spoken.update(s)
+    now = time.monotonic()
+    recent = [b for b in st.session_state.get("say", []) if now - b[1] <= SAY_WITHIN_S]
+    if lines:
+        st.session_state.said = st.session_state.get("said", 0) + 1
+        recent.append((f"{id(spoken)}-{st.session_state.said}", now, lines))
+    st.session_state.say = recent
+    if st.session_state.get("speech", True) and recent:
+        # The last few batches, each said once by its id: a redraw the browser skipped
+        # (a slow machine) does not lose what it would have said.
+        st.html(speak_html([(cue_id, said) for cue_id, _, said in recent]),
+                unsafe_allow_javascript=True)
 
 
 def _player(path: Path) -> Callable[[], object]:
@@ -202,55 +360,86 @@ def _player(path: Path) -> Callable[[], object]:
     return make
 
 
+def _day(live: LiveSession) -> list[LiveSession]:
+    """Every exercise of this flow, in order, this one last."""
+    flow = st.session_state.get("flow") or {}
+    return [*flow.get("done", []), live]
+
+
 def _rating(live: LiveSession) -> None:
     st.title("How does your hand feel?")
-    s = live.final
-    st.metric("Reps done", s.state.reps if s else 0)
+    day = _day(live)
+    st.metric("Reps done", sum(x.final.state.reps if x.final else 0 for x in day))
     after = st.select_slider("How much does your hand hurt now?", PAIN_SCALE,
                              value=live.pain_before or 0, format_func=pain_label)
-    if live.pain_before is not None and after - live.pain_before >= 2:
+    if pain_rose(live.pain_before, int(after)):
         st.warning("Your pain is higher than before you started. Rest your hand, and tell "
                    "your therapist if it does not settle.")
     if st.button("Save my session", type="primary"):
         with st.spinner("Saving..."):
-            live.end(int(after))
+            for x in day:
+                x.end(int(after))
         st.rerun()
 
 
 def _done(live: LiveSession) -> None:
+    day = _day(live)
     st.title("Session summary")
-    if live.saved:
+    if all(x.saved for x in day):
         st.success("Saved. Your therapist will see this session.")
     else:
-        st.error(f"{live.problem or 'Not saved yet.'} Keep this page open; HandCoach keeps "
+        problem = next((x.problem for x in day if x.problem), None)
+        st.error(f"{problem or 'Not saved yet.'} Keep this page open; HandCoach keeps "
                  "trying.")
         if st.button("Try saving again"):
-            live.saved = live.recorder.wait()
+            for x in day:
+                x.saved = x.saved or x.recorder.wait()
             st.rerun()
-    s = live.final
+    before, after = live.pain_before, live.pain_after
+    if pain_rose(before, after):
+        st.warning(f"Your pain went up from {pain_text(before)} to {pain_text(after)}. "
+                   "Rest your hand, and tell your therapist if it does not settle.")
+    sessions = saved_sessions(name)
+    for x in day:
+        _exercise_summary(x, sessions, heading=len(day) > 1)
+    if st.button("Back to today's exercises"):
+        for key in ("live", "flow", "next_at", "spoken", "say", "autoplay", "want_play"):
+            st.session_state.pop(key, None)
+        st.switch_page("views/today.py")
+
+
+def _exercise_summary(x: LiveSession, sessions: list[SessionInfo] | None,
+                      heading: bool) -> None:
+    """One exercise of the day: reps, time, pain, how far the joints bent (the whole
+    table, in the patient's words), and what HandCoach said."""
+    s = x.final
+    if s is None:
+        return
+    if heading:
+        st.header(x.exercise.name)
     state = s.state
     cols = st.columns(3)
     extra = f" + {state.extra_reps} extra" if state.extra_reps else ""
     cols[0].metric("Reps", f"{state.reps}{extra}")
-    cols[1].metric("Time", f"{s.t / 60:.0f} min {s.t % 60:.0f} s")
-    before = "-" if live.pain_before is None else live.pain_before
-    after = "-" if live.pain_after is None else live.pain_after
-    cols[2].metric("Pain before / after", f"{before} / {after}")
-    previous = previous_session(saved_sessions(name), live.exercise.id,
-                                live.recorder.session_id)
-    st.subheader("How far your joints bent")
-    st.dataframe(pd.DataFrame(live.summary_rows(previous, plan.rom_targets)), hide_index=True)
-    tam = live.tam_today()
+    cols[1].metric("Time", duration_text(s.t))
+    cols[2].metric("Pain before / after",
+                   f"{pain_text(x.pain_before)} → {pain_text(x.pain_after)}")
+    previous = previous_session(sessions, x.exercise.id, x.recorder.session_id)
+    sentence = x.summary_sentence(previous)
+    if sentence:
+        st.write(sentence)
+    rows = x.summary_rows(previous, plan.rom_targets)
+    if rows and s.frames_with_hand and bends(x.exercise):
+        st.subheader("How far your joints bent (0 = straight)")
+        # A static table: every joint in view, none hidden behind a scroll bar.
+        st.table(pd.DataFrame(rows).set_index("joint"))
+    tam = x.tam_today() if closes_fist(x.exercise) else {}
     if any(v is not None for v in tam.values()):
-        st.write("Total active motion: " + ", ".join(
-            f"{f} {v:.0f}°" for f, v in tam.items() if v is not None) + " (normal about 260°)")
+        st.write("All three joints of each finger together (usual about 260°): " + ", ".join(
+            f"{f} {v:.0f}°" for f, v in tam.items() if v is not None) + ".")
     if s.alerts:
         st.subheader("What HandCoach told you")
-        for alert in s.alerts:
-            st.write(f"- at {alert.t:.0f} s: {alert.message}")
-    if st.button("Back to today's exercises"):
-        del st.session_state["live"]
-        st.switch_page("views/today.py")
+        st.markdown("\n".join(f"- at {duration_text(a.t)}: {a.message}" for a in s.alerts))
 
 
 if live is None:

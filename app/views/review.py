@@ -203,7 +203,7 @@ def sessions_table(sessions: list[SessionInfo]) -> pd.DataFrame:
     return pd.DataFrame([{
         "When": when_text(s.started_at, TZ), "Exercise": exercise_name(s.exercise),
         "Hand": s.hand_side or "-", "Reps/prescribed": reps_text(s), "Extra": s.extra_reps,
-        "Warnings": s.warnings, "Pain": pain_text(s), "Status": s.status,
+        "Warnings": s.cautions, "Pain": pain_text(s), "Status": s.status,
         "Source": "camera" if s.source == "live" else s.source} for s in reversed(sessions)])
 
 

@@ -92,6 +92,14 @@ class SessionInfo:
     warning_codes: dict[str, int] = field(default_factory=dict)
     prescription_id: int | None = None
 
+    @property
+    def cautions(self) -> int:
+        """Warnings the patient was given, without the "set done" messages: "All 3 done
+        for this session. Well done!" is praise, and counting it would make every
+        finished session look like one with a problem. (`warnings`, the promised export
+        column, keeps counting every message.)"""
+        return self.warnings - self.warning_codes.get("SET_COMPLETE", 0)
+
     def export_row(self) -> dict[str, object]:
         """Flat columns for CSV and JSON: one value per joint, times as ISO 8601 UTC."""
         values = (self.id, self.patient, self.exercise, self.hand_side, self.source,

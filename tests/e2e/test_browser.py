@@ -22,6 +22,7 @@ from helpers.browser import (
     ARTIFACTS,
     REPS,
     SAMPLE_FIST,
+    SAMPLE_GLIDES,
     app_server,
     camera_y4m,
     chromium,
@@ -89,45 +90,98 @@ def _video_is_playing(page) -> bool:
         "v => v.videoWidth > 0 && v.currentTime > 0"))
 
 
-def test_rendered_fist_on_the_webcam_counts_warns_and_saves(tmp_path):
-    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=3.0, tail_s=12.0)
-    with app_server(tmp_path) as app, chromium(cam) as page:
+#: recorded instead of spoken: what the page asks the browser's voice to say.
+SPEECH_RECORDER = """
+window.__spoken = [];
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = (u) => { window.__spoken.push(u.text); };
+}
+"""
+PROGRAM = ('[program]\nexercises = ["fist", "tendon_glides"]\n\n'
+           "[exercises.fist]\ndose = { reps = 3, sets = 1 }\n"
+           "[exercises.tendon_glides]\ndose = { reps = 1, sets = 1 }\n")
+
+
+def test_a_two_exercise_program_runs_in_one_flow_with_set_up_and_spoken_cues(tmp_path):
+    """The day's program as a patient does it: the camera set-up passes and counts 3-2-1,
+    the fist's 3 reps are counted and spoken, the tendon glides follow on their own, and
+    the day's summary gives both, their times and the pain rise. Finish is on the page
+    at every look (every 2 s)."""
+    program = tmp_path / "program.toml"
+    program.write_text(PROGRAM)
+    glides = tmp_path / "glides.mp4"    # the first pass of the glides (ends about 28 s)
+    ffmpeg("-i", str(SAMPLE_GLIDES), "-t", "30", "-an", "-vf",
+           "tpad=start_mode=clone:start_duration=30", "-c:v", "libx264", "-pix_fmt",
+           "yuv420p", str(glides))
+    both = tmp_path / "both.mp4"
+    ffmpeg("-i", str(SAMPLE_FIST), "-i", str(glides), "-filter_complex",
+           "[0:v][1:v]concat=n=2:v=1[v]", "-map", "[v]", "-c:v", "libx264", "-pix_fmt",
+           "yuv420p", str(both))
+    cam = camera_y4m(both, tmp_path / "cam.y4m", lead_s=6.0, tail_s=12.0)
+    seen: list[str] = []
+    with app_server(tmp_path, HANDCOACH_PROGRAM=str(program)) as app, \
+            chromium(cam) as page:
+        page.add_init_script(SPEECH_RECORDER)
         _start_live(page, app.url, "fist")
-        seen = wait_for_text(page, REPS, "3 of 10", timeout_s=60)
-        assert "3 of 10" in seen, f"the counter never reached the 3 reps of the clip: {seen}"
+        shots = {}
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert page.get_by_role("button", name="Finish").is_visible(), seen[-3:]
+            status = page.locator('[data-testid="stColumn"]').nth(1).inner_text()
+            seen.append(page.locator("h1").first.inner_text() + " | " +
+                        status.replace("\n", " "))
+            for step in ("Hold your hand up", "Get ready", "1 of 3", "Next: Tendon glides",
+                         "0 of 1", "can't see your hand"):
+                if step in status and step not in shots:
+                    shots[step] = _screenshot(page, f"flow_{len(shots)}.png")
+            if "Tendon glides" in seen[-1] and "can't see your hand" in status:
+                break
+            time.sleep(2.0)
+        (ARTIFACTS / "flow_seen.txt").write_text("\n".join(seen))
+        assert "Get ready" in shots and "Next: Tendon glides" in shots, seen
+        assert any("Full fist (1 of 2)" in s and "3 of 3" in s for s in seen), seen
+        assert "1 of 1" in page.locator(REPS).first.inner_text(), seen[-3:]
         assert _video_is_playing(page)
-        shot = _screenshot(page, "live_view_fist.png")
-        assert shot.stat().st_size > 20_000
-        # The clip ends in black: the hand is gone, and the patient is told.
-        alerts = wait_for_text(page, ALERTS, "can't see your hand", timeout_s=15)
-        assert "can't see your hand" in alerts, alerts
-        time.sleep(1.0)
-        assert "3 of 10" in page.locator(REPS).first.inner_text(), "a rep counted twice"
+        spoken = page.evaluate("window.__spoken")
         summary = _finish(page, pain_after=2)
-    assert "Saved" in summary
-    assert re.search(r"Reps\s*3\b", summary), summary
-    assert "Pain before / after" in summary and "0 / 2" in summary
+        _screenshot(page, "flow_summary.png")
+    # Spoken: the set-up's 3-2-1, the position, the hold countdown, each rep, set done.
+    said = " | ".join(spoken)
+    assert "Get ready. | 3 | 2 | 1 | Go." in said, said
+    assert "Curl all your fingers into your palm." in said and "and relax." in said, said
+    assert "hold... " in said and "All 3 done for this session. Well done!" in said, said
+    assert [t for t in spoken if t.startswith("Rep ")] == ["Rep 1.", "Rep 2.", "Rep 3.",
+                                                           "Rep 1."], said
+    assert "Bend the middle and end joints" in said, "the glides' first position unsaid"
+
+    # The day's summary: both exercises, times in seconds or minutes, the pain rise.
+    assert "Saved" in summary and "Full fist" in summary and "Tendon glides" in summary
+    assert re.search(r"Time\s*(\d+ s|\d+ min( \d+ s)?)\n", summary), summary
+    assert "Your pain went up from 0 / 10 to 2 / 10" in summary, summary
+    assert "None" not in summary and "PIP" not in summary
 
     store = Store(app.db_url)
-    (session,) = list_sessions("e2e patient", store=store)
-    assert (session.exercise, session.source, session.status) == ("fist", "live", "complete")
-    assert session.reps == 3 and session.extra_reps == 0
-    assert (session.pain_before, session.pain_after) == (0, 2)
+    sessions = list_sessions("e2e patient", store=store)
+    assert [(s.exercise, s.reps, s.status, s.pain_before, s.pain_after)
+            for s in sessions] == [("fist", 3, "complete", 0, 2),
+                                   ("tendon_glides", 1, "complete", 0, 2)]
+    fist = sessions[0]
     # A full fist: every finger's PIP bent well past 60 deg and opened to near straight.
     for finger in ("index", "middle", "ring", "little"):
-        pip = session.rom[finger]["pip"]
+        pip = fist.rom[finger]["pip"]
         assert pip["max"] > 60 and pip["min"] < 30, (finger, pip)
-    reps = load_reps(session.id, store=store)
+    reps = load_reps(fist.id, store=store)
     assert [r.number for r in reps] == [1, 2, 3]
     assert all("fist" in r.positions for r in reps)
-    codes = {w.code for w in load_warnings(session.id, store=store)}
+    codes = {w.code for w in load_warnings(sessions[1].id, store=store)}
     assert "HAND_NOT_VISIBLE" in codes, codes
 
 
 def test_real_webcam_fist_counts_one_rep_and_says_hold_longer(tmp_path):
     clip = footage("webcam_fist_1.mp4")
     # The clip's fist lasts about 1.3 s: the 3 s hold is not met (README of the footage).
-    cam = camera_y4m(clip, tmp_path / "webcam.y4m", lead_s=3.0, tail_s=10.0, tail="clone")
+    # The first frame held 8 s: the camera set-up and its 3-2-1 come before counting.
+    cam = camera_y4m(clip, tmp_path / "webcam.y4m", lead_s=8.0, tail_s=10.0, tail="clone")
     with app_server(tmp_path) as app, chromium(cam) as page:
         _start_live(page, app.url, "fist")
         seen = wait_for_text(page, REPS, "1 of 10", timeout_s=40)
@@ -189,7 +243,7 @@ def test_database_lost_mid_session_the_patient_is_told_and_no_rep_is_lost(tmp_pa
     end: the page says so in one line, the counter goes on, and every rep is saved."""
     via, direct, link = relay
     link.start()
-    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=3.0, tail_s=20.0,
+    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=8.0, tail_s=20.0,
                      tail="clone")
     with app_server(tmp_path, HANDCOACH_DB_URL=via) as app, chromium(cam) as page:
         _start_live(page, app.url, "fist")

@@ -28,6 +28,7 @@ from helpers.paths import ROOT, ffmpeg
 CHROMIUM = Path("/usr/bin/chromium")
 #: the rendered fist sample: 3 reps of a right hand, palm side on.
 SAMPLE_FIST = ROOT / "sample_videos" / "fist.mp4"
+SAMPLE_GLIDES = ROOT / "sample_videos" / "tendon_glides.mp4"
 #: the rep counter beside the live video.
 REPS = '[data-testid="stMetric"]'
 ARTIFACTS = ROOT / "test-artifacts"
