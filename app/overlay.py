@@ -154,9 +154,9 @@ def _wrapped(img: np.ndarray, text: str, scale: float, colour: tuple[int, int, i
 
 
 def _shown(deg: float) -> float:
-    """An angle as the overlay shows it: in steps of ANGLE_STEP_DEG, the resolution the
-    measurement has (7-11 deg mean error on rendered hands), which also keeps the number
-    from flickering."""
+    """An angle as the overlay shows it: in steps of ANGLE_STEP_DEG, finer than the
+    measurement's own error (vision/models/accuracy.json) would justify showing, and
+    steady on screen."""
     return round(deg / ANGLE_STEP_DEG) * ANGLE_STEP_DEG if np.isfinite(deg) else deg
 
 
