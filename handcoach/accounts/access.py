@@ -261,7 +261,7 @@ class Access(MessageAccess):
                     row = Prescription(
                         patient_id=patient_id, hand=hand, version=latest + 1,
                         created_at=datetime.now(timezone.utc),
-                        created_by_id=self.principal.user_id,
+                        created_by_id=self.principal.user_id or None,
                         created_by=self.principal.name, exercises=exercises, doses=doses,
                         rom_targets=targets, note=note)
                     s.add(row)

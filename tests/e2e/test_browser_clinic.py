@@ -157,7 +157,7 @@ def test_therapist_prescribes_patient_exercises_therapist_reviews(tmp_path):
         shot(page, "clinic_review_sessions.png")
         page.get_by_role("tab", name="Report & export").click()
         with page.expect_download() as download:
-            page.get_by_role("button", name="PDF report (one page)").click()
+            page.get_by_role("button", name="PDF report").click()
         pdf = tmp_path / "report.pdf"
         download.value.save_as(pdf)
     log = app.log.read_text()
