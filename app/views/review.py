@@ -311,7 +311,6 @@ def about_label(by_id: dict[int, SessionInfo]) -> Callable[[int], str | None]:
 def show_messages(acc: Access, patient: PatientInfo, thread: list[MessageInfo],
                   by_id: dict[int, SessionInfo]) -> None:
     """The whole thread, newest first, and a reply to the patient."""
-    sent_notice()
     with st.form("reply"):
         body = st.text_area(f"Write to {plain(patient.name)}", max_chars=MAX_MESSAGE,
                             key="reply-body", help="The patient reads it on their Today "
@@ -415,6 +414,7 @@ moment = datetime.now(TZ)
 current = {h: v for h in ("left", "right") if (v := in_force(versions, h, moment))}
 
 by_session = {s.id: s for s in history}
+sent_notice()              # above the tabs: the page reopens on the first one
 new = unread_for_me(thread, reader_is_patient=False)
 if new:
     st.subheader(f"✉️ New from {plain(patient.name)}")
