@@ -255,13 +255,15 @@ def test_a_typical_month_is_one_page(tmp_path):
     days = [START + timedelta(days=d) for d in range(30) if d % 7 != 3]
     sessions = [session(day, at=time(9), pain=(3, 2)) for day in days]
     notes = [note(1, berlin(date(2026, 11, 9), 10), "Easier today =HYPERLINK(\"x\") **ok**"),
-             note(2, berlin(date(2026, 11, 9), 18), "Good. Keep going.", patient=False)]
+             note(2, berlin(date(2026, 11, 9), 18), "Good. Keep going \U0010fffd",
+                  patient=False)]
     text, page = _read(report_of(sessions, versions, messages=notes), tmp_path, pages=1)
     assert "1. Full fist 10 x 1 set, hold 3 s, 1 a day, at most 20 reps a day" in text
     for day in days:
         assert f"{day:%m-%d} 09:00 Full fist R 10/10 3→2 TAM 245/245/245/245" in text
     # What the patient typed, printed as typed (no formula, no markup).
     assert 'Easier today =HYPERLINK("x") **ok**' in text
-    assert "Good. Keep going." in text and "more in the app" not in text
+    # A character no font has does not stop the report: it prints as "?".
+    assert "Good. Keep going ?" in text and "more in the app" not in text
     assert _chart_pages(tmp_path) == [1]
     assert "Page 1 of" not in text

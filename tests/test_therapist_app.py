@@ -230,7 +230,8 @@ def test_prescribe_saves_versions_with_who_and_when_and_the_patient_sees_them(cl
     # Bo signs in: his Today page lists exactly those exercises with that dose.
     bo_at = signed_in("bo")
     assert bo_at.title[0].value == "Today's exercises"
-    assert [s.value for s in bo_at.subheader] == ["PIP blocking", "Full fist"]
+    assert [s.value for s in bo_at.subheader] == ["PIP blocking", "Full fist",
+                                                  "Notes and messages"]
     assert any("6 reps x 1 set" in m.value for m in bo_at.markdown)
     assert any("hold 5 s" in m.value for m in bo_at.markdown)
     assert bo_at.info[0].value.replace("\\", "") == "From your therapist: Stop if it hurts."

@@ -44,7 +44,7 @@ from .adherence import (
     sessions_by_day,
 )
 from .flags import Flag, patient_flags
-from .fonts import PRIMARY, fallbacks_for, shaping_available
+from .fonts import PRIMARY, fallbacks_for, printable_text, shaping_available
 from .grading import best_tam, grade_tam
 from .pdf_layout import (
     BOTTOM,
@@ -379,7 +379,15 @@ def report_texts(data: ReportInput) -> list[str]:
     return [data.patient, data.therapist,
             *(p.created_by for p in data.prescriptions),
             *(p.note or "" for p in data.prescriptions),
-            *(m.author for m in data.messages), *(m.body for m in data.messages)]
+            *(m.author for m in _printable(data.messages)),
+            *(m.body for m in _printable(data.messages))]
+
+
+def _printable(messages: Sequence[MessageInfo]) -> list[MessageInfo]:
+    """The messages with what no font can print shown as '?': a note never stops the
+    report."""
+    return [replace(m, author=printable_text(m.author), body=printable_text(m.body))
+            for m in messages]
 
 
 def accuracy_statement() -> str:
@@ -511,7 +519,7 @@ def build_report(data: ReportInput) -> bytes:
     last_moment = day_end(data.end, data.tz) - timedelta(microseconds=1)
     plans = [plan for hand in (hands or ("left", "right"))
              if (plan := in_force(data.prescriptions, hand, last_moment))]
-    notes = sorted((m for m in data.messages
+    notes = sorted((m for m in _printable(data.messages)
                     if data.start <= local_day(m.created_at, data.tz) <= data.end),
                    key=lambda m: (m.created_at, m.id))
     about = {s.id: s for s in data.sessions}
