@@ -83,7 +83,7 @@ def messages_section(acc: Access, saved: list[SessionInfo]) -> None:
     try:
         thread = acc.messages(patient_id)
     except (StoreError, NotVisible) as exc:
-        st.warning(f"Your messages cannot be read just now: {exc}")
+        st.warning(f"Your messages cannot be read just now: {plain(exc)}")
         return
     new = unread_for_me(thread, reader_is_patient=True)
     if new:
