@@ -117,7 +117,8 @@ class LiveCoach:
         self.done_today = done_today
         self.mirror = mirror
         self.pipeline = HandPipeline(model=model, hand=side or "auto",
-                                     track_arm=exercise.needs_elbow)
+                                     track_arm=exercise.needs_forearm,
+                                     track_forearm=exercise.needs_forearm)
         self.session = ExerciseSession(exercise, side=side, done_today=done_today,
                                        sink=recorder)
         self._ahead: TrackAhead[object] = TrackAhead(self.pipeline)
@@ -161,8 +162,8 @@ class LiveCoach:
             t = self._clock(frame_t)
             self._ended = False
             step = self._schedule.push(t, rgb, (rgb, t), behind)
-            for pending in step.finish:
-                self._finish(pending.result())
+            for (picture, _), pending in step.finish:
+                self._finish(pending.result(), picture)
             if step.show is None:
                 view = self._last_view if self._last_view is not None else self._mirror(rgb)
             else:
@@ -194,9 +195,10 @@ class LiveCoach:
         # cv2.flip: 0.2 ms on a 540x960 frame, where NumPy's reversed copy took 2.5 ms.
         return cv2.flip(rgb, 1) if self.mirror else rgb.copy()
 
-    def _finish(self, tracked: HandFrame) -> None:
-        """Our half of one tracked frame: kinematics, then the session loop."""
-        frame = self.pipeline.finish(tracked)
+    def _finish(self, tracked: HandFrame, rgb: np.ndarray) -> None:
+        """Our half of one tracked frame (and its picture, which the wrist stage reads):
+        kinematics, then the session loop."""
+        frame = self.pipeline.finish(tracked, rgb)
         self.session.update(frame)
         self._flexion = None if frame.measures is None else frame.measures.flexion
 
@@ -210,8 +212,8 @@ class LiveCoach:
             if self._ended or self._closed:
                 return
             self._ended = True
-            for pending in self._schedule.drain():
-                self._finish(pending.result())
+            for (picture, _), pending in self._schedule.drain():
+                self._finish(pending.result(), picture)
             t = max(self._clock.session_t, 0.0)
             self.session.finish(t)
             self._status = self._snapshot(t, False)

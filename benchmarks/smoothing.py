@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/smoothing.py
 
 Runs MediaPipe once per clip, then replays the raw landmarks through the angle estimator
-with different filter settings, smoothing either the landmarks (world in metres, image in
-pixels) or the 14 flexion angles (deg). Jitter: mean |frame-to-frame change| of the 14
+with different filter settings, smoothing either the landmarks (the pipeline's own
+LandmarkSmoother: world in metres, image in pixels scaled by the hand's size) or the 14
+flexion angles (deg). Jitter: mean |frame-to-frame change| of the 14
 angles (deg) while the hand is still (control_thumbs_up, control_open_hand). Lag: the
 shift (ms) that best aligns the filtered mean PIP flexion with the raw one through the
 fist of webcam_fist_1, and the share of the fist's peak flexion that survives.
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from vision.frame import HandFrame
 from vision.kinematics import hand_flexion
-from vision.smoothing import PIXELS_PER_METRE, SMOOTHING, OneEuroFilter
+from vision.smoothing import SMOOTHING, LandmarkSmoother, OneEuroFilter
 from vision.sources import VideoFileSource
 from vision.tracker import HandTracker
 
@@ -26,32 +28,29 @@ FOOTAGE = Path(__file__).resolve().parent.parent.parent / "shared" / "footage"
 PIPS = [1, 4, 7, 10]
 
 
-def raw_track(name: str) -> tuple[np.ndarray, list, list, str]:
-    times, worlds, images, chirality = [], [], [], "right"
+def raw_track(name: str) -> tuple[np.ndarray, list[HandFrame], str]:
+    times, frames, chirality = [], [], "right"
     with VideoFileSource(FOOTAGE / name) as source, HandTracker() as tracker:
         for frame in source:
-            hand = tracker.process(frame.t, frame.rgb).hand
-            if hand is not None:
+            tracked = tracker.process(frame.t, frame.rgb)
+            if tracked.hand is not None:
                 times.append(frame.t)
-                worlds.append(hand.world)
-                images.append(hand.image)
-                chirality = hand.chirality
-    return np.array(times), worlds, images, chirality
+                frames.append(tracked)
+                chirality = tracked.hand.chirality
+    return np.array(times), frames, chirality
 
 
 def angles(track, mode: str, settings: dict | None) -> np.ndarray:
-    times, worlds, images, chirality = track
+    times, frames, chirality = track
     if settings is None:
-        return np.array([hand_flexion(w, i, chirality)
-                         for w, i in zip(worlds, images, strict=True)])
+        return np.array([hand_flexion(f.hand.world, f.hand.image, chirality) for f in frames])
     if mode == "angles":
-        f = OneEuroFilter(**settings)
-        return np.array([f(t, hand_flexion(w, i, chirality)).copy()
-                         for t, w, i in zip(times, worlds, images, strict=True)])
-    fw = OneEuroFilter(**settings)
-    fi = OneEuroFilter(**{**settings, "beta": settings["beta"] / PIXELS_PER_METRE})
-    return np.array([hand_flexion(fw(t, w), fi(t, i), chirality)
-                     for t, w, i in zip(times, worlds, images, strict=True)])
+        filt = OneEuroFilter(**settings)
+        return np.array([filt(f.t, hand_flexion(f.hand.world, f.hand.image, chirality)).copy()
+                         for f in frames])
+    smoother = LandmarkSmoother(settings)
+    smoothed = [smoother.update(f).hand for f in frames]
+    return np.array([hand_flexion(h.world, h.image, chirality) for h in smoothed])
 
 
 def lag_ms(t: np.ndarray, raw: np.ndarray, smooth: np.ndarray) -> float:

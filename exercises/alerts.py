@@ -17,8 +17,12 @@ class Code(str, Enum):
     SET_COMPLETE = "SET_COMPLETE"
     TOO_MANY_REPS = "TOO_MANY_REPS"
     PAIN_STOP = "PAIN_STOP"
-    #: an extension of docs/interfaces.md: wrist_flex_ext needs the elbow (MediaPipe Pose).
+    #: wrist exercises: the forearm is not in view (its skin beside the hand, or Pose's
+    #: elbow), so the wrist cannot be measured. The code keeps its first name.
     ELBOW_NOT_VISIBLE = "ELBOW_NOT_VISIBLE"
+    #: the exercise cannot be judged from this view of the hand; the message says how to
+    #: turn it.
+    VIEW = "VIEW"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ EXERCISE_IDS: tuple[str, ...] = (
     "dip_blocking",
     "forearm_rotation",
     "wrist_flex_ext",
+    "wrist_deviation",
 )
 
 

@@ -147,6 +147,7 @@ class RepCounter:
         self._mistake_said = False
         self._peak = np.full(N_ANGLES, np.nan)
         self._low = np.full(N_ANGLES, np.nan)
+        self._any_targets = tuple(dict.fromkeys(exercise.sequence))
 
     def _watch_targets(self) -> dict[int | None, tuple[str, ...]]:
         """What a movement between positions may be heading for: in "any" order every
@@ -190,6 +191,11 @@ class RepCounter:
         prefer = [self.ex.rest]
         if self.ex.order == "sequence" and self.expected < len(self.ex.sequence):
             prefer.insert(0, self.ex.sequence[self.expected])
+        elif self.ex.order == "any":
+            # Several targets may hold at once (a thumb between two fingertips): the one
+            # the features sit deepest inside is the one reached.
+            prefer = sorted(self._any_targets, key=lambda n: self._depth(n, features)) \
+                + prefer
         pos = self.recognizer.update(t, features, prefer)
         alerts: list[Alert] = []
         rep = None
@@ -220,6 +226,20 @@ class RepCounter:
                     alerts += self._watch_attempt(t, features)
         self.position = pos
         return alerts, rep
+
+    def _depth(self, name: str, features: np.ndarray) -> float:
+        """Where the features sit in a position's ranges: 0 at their low ends, 1 at the
+        high ends, the worst range counting (inf when unknown). For the thumb touches,
+        distances in [0, 0.42], the nearest fingertip comes first."""
+        rs = self._sets[name]
+        x = features[rs.index]
+        if np.isnan(x).any():
+            return float("inf")
+        return float(np.max((x - rs.lo) / np.maximum(rs.hi - rs.lo, 1e-9)))
+
+    def finish(self, t: float) -> list[Alert]:
+        """The end of the session: nothing more to say here (see AlternateCounter)."""
+        return []
 
     def _leave_rest(self, flexion: np.ndarray | None) -> None:
         self._at_rest = False
@@ -311,7 +331,9 @@ class RepCounter:
             return alerts, None
         if not self._excursion_reached and not self._mistake_said \
                 and self._peak_progress >= ex.partial_min:
-            want = self.target if ex.order == "sequence" else ex.positions[ex.sequence[0]]
+            # The target shown to the patient (in "any" order the suggested next one,
+            # index -> little, not always the first).
+            want = self.target
             alerts.append(Alert(self._rest_left_at, Code.PARTIAL_RANGE,
                                 MESSAGES[Code.PARTIAL_RANGE].format(cue=want.cue)))
         done = (self._excursion_reached if ex.order == "any"

@@ -3,7 +3,9 @@
 Positions in `definitions.toml` constrain these named features rather than raw landmark
 coordinates, so that a therapist reads and edits targets in degrees and palm lengths.
 Finger features are taken over the exercise's own fingers (a blocking exercise may be
-prescribed for one finger only).
+prescribed for one finger only), and only over those whose reading is not a guess
+(`HandView.readable`): with fewer readable than the exercise's `min_readable`, none, so
+that no position is recognised and no mistake said on fingers the camera cannot see.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from vision.frame import HandMeasures
+from vision.frame import HandFrame
 from vision.landmarks import FINGERS
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -23,6 +25,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "spread", "tip_to_palm",
     "thumb_index", "thumb_middle", "thumb_ring", "thumb_little", "thumb_nearest",
     "palm_down", "wrist",
+    "rotation", "deviation",
 )
 FEATURE_INDEX: dict[str, int] = {name: i for i, name in enumerate(FEATURE_NAMES)}
 N_FEATURES = len(FEATURE_NAMES)
@@ -40,36 +43,54 @@ def is_angle(feature: str) -> bool:
 class FeatureExtractor:
     """Fills one preallocated feature vector per frame (the per-frame hot path).
 
-    fingers: the exercise's fingers, any of index..little.
+    fingers: the exercise's fingers, any of index..little. min_readable: how many of them
+    must be readable for any finger feature to be read.
     """
 
-    def __init__(self, fingers: Sequence[str] = FINGERS) -> None:
+    def __init__(self, fingers: Sequence[str] = FINGERS, min_readable: int = 1) -> None:
         idx = np.array([FINGERS.index(f) for f in fingers])
-        self._mcp = idx * 3
-        self._pip = idx * 3 + 1
-        self._dip = idx * 3 + 2
         self._fingers = idx
-        self._pairs = np.array([i for i in range(3) if i in idx and i + 1 in idx])
+        self._pairs = np.array([i for i in range(3) if i in idx and i + 1 in idx], dtype=int)
+        self._need = min(min_readable, len(idx))
+        self._all = np.ones(4, dtype=bool)
         self.values = np.full(N_FEATURES, np.nan)
 
-    def __call__(self, m: HandMeasures | None) -> np.ndarray:
-        """The features of one frame; all NaN without a hand (recognises nothing)."""
+    def __call__(self, frame: HandFrame) -> np.ndarray:
+        """The features of one frame; NaN where not measured: all of them without a hand,
+        except the wrist's, which the forearm's silhouette can measure without it."""
         v = self.values
+        v.fill(np.nan)
+        m, view, wrist = frame.measures, frame.view, frame.wrist
+        if wrist is not None:
+            v[19] = np.nan if wrist.flexion is None else wrist.flexion
+            v[21] = np.nan if wrist.deviation is None else wrist.deviation
+        elif m is not None and m.wrist_flexion is not None:
+            v[19] = m.wrist_flexion
         if m is None:
-            v.fill(np.nan)
             return v
-        f = m.flexion
-        for k, sel in enumerate((self._mcp, self._pip, self._dip)):
-            joint = f[sel]
-            v[k] = joint.mean()
-            v[3 + k] = joint.min()
-            v[6 + k] = joint.max()
-        v[9], v[10] = f[12], f[13]
-        # Spread between neighbouring fingers; with a single finger, its gap to the next.
-        v[11] = m.spread[1:][self._pairs].mean() if len(self._pairs) else m.spread[1:].mean()
-        v[12] = m.tip_to_palm[1:][self._fingers].mean()
-        v[13:17] = m.thumb_to_tips
-        v[17] = m.thumb_to_tips[self._fingers].min()
+        ok = self._all if view is None else view.readable
+        fingers = self._fingers[ok[self._fingers]]
+        if len(fingers) >= max(self._need, 1):
+            f = m.flexion
+            for k in range(3):
+                joint = f[fingers * 3 + k]
+                v[k] = joint.mean()
+                v[3 + k] = joint.min()
+                v[6 + k] = joint.max()
+            v[12] = m.tip_to_palm[1:][fingers].mean()
+            v[17] = m.thumb_to_tips[fingers].min()
+            # Spread between neighbouring readable fingers; with a single finger, its gap
+            # to the next.
+            pairs = self._pairs[ok[self._pairs] & ok[self._pairs + 1]]
+            if len(pairs):
+                v[11] = m.spread[1:][pairs].mean()
+            elif not len(self._pairs) and ok.all():
+                v[11] = m.spread[1:].mean()
+            v[13:17] = np.where(ok, m.thumb_to_tips, np.nan)
+        v[9], v[10] = m.flexion[12], m.flexion[13]
         v[18] = np.degrees(np.arccos(np.clip(np.dot(m.palm_normal, _DOWN), -1.0, 1.0)))
-        v[19] = np.nan if m.wrist_flexion is None else m.wrist_flexion
+        # Without the view stage's rotation (projected about the hand's axis, filtered;
+        # vision.rotation), the unprojected palm_down stands in.
+        rot = None if view is None else view.palm_rotation
+        v[20] = v[18] if rot is None else rot
         return v

@@ -17,8 +17,20 @@ MESSAGES: dict[Code, str] = {
     Code.TOO_MANY_REPS: "That's all {reps} for today. Please stop and rest your hand.",
     Code.PAIN_STOP: ("Your pain is going up. Stop this exercise now and rest; "
                      "tell your therapist if it does not settle."),
-    Code.ELBOW_NOT_VISIBLE: "I can't see your elbow. Move back so your forearm is in view.",
+    Code.ELBOW_NOT_VISIBLE: ("I can't see your forearm. Move back so your forearm is in "
+                             "view beside your hand."),
+    Code.VIEW: "Turn your palm a little toward the camera.",
 }
+
+#: VIEW's words by what the exercise needs and the camera does not see: fingers hidden
+#: behind fingers, or the wrong side of the hand for a wrist motion.
+VIEW_MESSAGES: dict[str, str] = {
+    "fingers": "Turn your palm a little toward the camera.",
+    "side": "Turn your hand so that your thumb side faces the camera.",
+    "face": "Turn your palm toward the camera.",
+}
+#: TOO_FAST for movements quicker than the pace, counted as reps or not.
+SLOW_DOWN = "Slow down: make each one slow and full."
 
 #: TOO_MANY_REPS when the day's maximum was already reached before this session began.
 DAY_DONE = ("You have already done today's {max_reps} reps. Please stop and rest your "
@@ -33,6 +45,7 @@ REPEAT_AFTER_S: dict[Code, float] = {
     Code.SET_COMPLETE: 0.0,
     Code.PAIN_STOP: 0.0,
     Code.TOO_MANY_REPS: 10.0,
+    Code.VIEW: 8.0,
 }
 DEFAULT_REPEAT_S = 4.0
 

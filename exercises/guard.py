@@ -5,6 +5,13 @@ a rest between them (SET_COMPLETE starts a countdown; a rep started during it is
 `rest_short`), and anything past the session's reps or the day's maximum is recorded as
 extra, never dropped, with TOO_MANY_REPS. Pain is rated 0-10; a rise of 2 or more from
 the first rating, or a rating of 7 or more, is PAIN_STOP.
+
+Load from motion: movements the counter did not count (too fast to reach a held
+position, out of order, short of the target) still load the tendons. `note_motion` is told
+how many movement cycles the pace watch has seen this session (exercises.pace); the day's
+load is the larger of the counted reps and those cycles, and reaching the day's maximum
+that way is TOO_MANY_REPS too, said once: a patient who rushes 60 half-reps is not told
+they did nothing.
 """
 
 from __future__ import annotations
@@ -34,12 +41,36 @@ class PrescriptionGuard:
         self.rest_until: float | None = None
         self.pain: list[tuple[float, int]] = []
         self.pain_stopped = False
+        self.cycles = 0
+        self._load_said = False
 
     @property
     def finished(self) -> bool:
-        """True once the session's prescription is done (or the day's maximum reached)."""
+        """True once the session's prescription is done, or the day's maximum reached
+        (by counted reps or by movement)."""
         return (self.counted >= self.dose.reps_per_session
-                or self.done_today + self.counted >= self.dose.max_reps_per_day)
+                or self.done_today + self.counted >= self.dose.max_reps_per_day
+                or self._load_said)
+
+    @property
+    def load(self) -> int:
+        """This session's load: the counted reps, or the movement cycles if more."""
+        return max(self.counted, self.cycles)
+
+    def note_motion(self, t: float, cycles: int) -> list[Alert]:
+        """The pace watch's count of movements so far. A movement is confirmed while it
+        is still finishing, before the counter counts it as a rep, so one movement ahead
+        of the reps is normal: only movement beyond that is load the reps missed.
+        TOO_MANY_REPS once, when it reaches the day's maximum; reps after it are extra."""
+        self.cycles = max(self.cycles, cycles)
+        uncounted = self.cycles - 1 - self.counted
+        if self._load_said or uncounted <= 0:
+            return []
+        if self.done_today + self.counted + uncounted >= self.dose.max_reps_per_day:
+            self._load_said = True
+            return [Alert(t, Code.TOO_MANY_REPS,
+                          DAY_DONE.format(max_reps=self.dose.max_reps_per_day))]
+        return []
 
     def rest_remaining(self, t: float) -> float:
         return max(0.0, self.rest_until - t) if self.rest_until is not None else 0.0
@@ -53,7 +84,8 @@ class PrescriptionGuard:
             return rep.flagged("after_pain_stop", "extra"), alerts
         if self.finished:
             limit = min(d.reps_per_session, max(d.max_reps_per_day - self.done_today, 0))
-            said = MESSAGES[Code.TOO_MANY_REPS].format(reps=limit) if limit \
+            said = MESSAGES[Code.TOO_MANY_REPS].format(reps=limit) \
+                if limit and not self._load_said \
                 else DAY_DONE.format(max_reps=d.max_reps_per_day)
             alerts.append(Alert(rep.end, Code.TOO_MANY_REPS, said))
             return rep.flagged("extra"), alerts

@@ -96,18 +96,41 @@ class Exercise:
     dwell_s: float
     partial_min: float
     allow_other_hand: bool = False
-    needs_elbow: bool = False
+    #: the wrist is measured against the forearm (wrist exercises): the pipeline looks for
+    #: the forearm in the image (vision.wrist) and Pose's elbow.
+    needs_forearm: bool = False
+    #: pace from motion (exercises.pace): the feature whose movement cycles are timed,
+    #: the shortest cycle (s), the retrace that confirms a turn (the feature's units),
+    #: which end is the target (-1 low values, +1 high, 0 both: two-sided), and ranges
+    #: that must hold for a frame to count (none: always).
+    pace_feature: str | None = None
+    min_cycle_s: float = 0.0
+    pace_amplitude: float = 0.0
+    pace_target: int = 0
+    pace_when: tuple[Range, ...] = ()
+    #: with fewer of its fingers readable than this (the others hidden behind a straight
+    #: finger, vision.occlusion), the exercise cannot be judged from the view.
+    min_readable: int = 1
+    #: the view a wrist exercise needs: "any", "side" (the thumb or little-finger side
+    #: toward the camera: flexion) or "face" (the palm or the back toward it: deviation).
+    view: str = "any"
 
     def position(self, name: str) -> Position:
         return self.positions[name]
 
 
 _FINGERS = ("index", "middle", "ring", "little")
+#: "sequence": positions in turn, rest between; "any": each target reached is a rep;
+#: "alternate": two positions either side of rest, in either order, rest optional.
+ORDERS = ("sequence", "any", "alternate")
+VIEWS = ("any", "side", "face")
 _JOINTS = ("mcp", "pip", "dip", "thumb_mcp", "thumb_ip")
 #: every key an exercise may have, and those of its parts.
 _EXERCISE_KEYS = ("name", "instructions", "purpose", "benefit", "fingers", "joints", "rest",
                   "order", "sequence", "positions", "dose", "pace", "margins", "dwell_s",
-                  "partial_min", "allow_other_hand", "needs_elbow")
+                  "partial_min", "allow_other_hand", "needs_forearm", "needs_elbow",
+                  "min_readable", "view")
+_PACE_KEYS = ("min_rep_s", "min_cycle_s", "feature", "amplitude", "target", "when")
 _POSITION_KEYS = ("label", "cue", "targets", "mistakes")
 _MISTAKE_KEYS = ("when", "message")
 #: the tables of the library (and of a program file, which lists what differs).
@@ -196,10 +219,24 @@ def _exercise(ex_id: str, raw: Any, defaults: Mapping[str, Any]) -> Exercise:
                  for name, p in positions_raw.items()}
     dose = Dose(**schema.dose(f"{where}.dose", _need(where, raw, "dose")))
     pace = schema.table(f"{where}.pace", _need(where, raw, "pace"))
-    schema.known_keys(f"{where}.pace", pace, ("min_rep_s",))
+    schema.known_keys(f"{where}.pace", pace, _PACE_KEYS)
     order = schema.text(f"{where}.order", _need(where, raw, "order"))
-    if order not in ("sequence", "any"):
-        raise LibraryError(f"{where}.order: expected 'sequence' or 'any', got {order!r}")
+    if order not in ORDERS:
+        raise LibraryError(f"{where}.order: expected one of {', '.join(ORDERS)}, "
+                           f"got {order!r}")
+    min_rep_s = schema.number(f"{where}.pace.min_rep_s", _need(f"{where}.pace", pace,
+                                                               "min_rep_s"), schema.MIN_REP_S)
+    pace_feature = pace.get("feature")
+    if pace_feature is not None:
+        pace_feature = schema.text(f"{where}.pace.feature", pace_feature)
+        if pace_feature not in FEATURE_NAMES:
+            raise LibraryError(f"{where}.pace.feature: unknown feature {pace_feature!r} "
+                               f"(one of: {', '.join(FEATURE_NAMES)})")
+        if "amplitude" not in pace:
+            raise LibraryError(f"{where}.pace: missing key 'amplitude' (with a feature)")
+    view = schema.text(f"{where}.view", raw.get("view", "any"))
+    if view not in VIEWS:
+        raise LibraryError(f"{where}.view: expected one of {', '.join(VIEWS)}, got {view!r}")
     fingers = schema.names(f"{where}.fingers", _need(where, raw, "fingers"), _FINGERS,
                            "finger")
     if not fingers:
@@ -213,9 +250,7 @@ def _exercise(ex_id: str, raw: Any, defaults: Mapping[str, Any]) -> Exercise:
         rest=schema.text(f"{where}.rest", _need(where, raw, "rest")), order=order,
         sequence=schema.names(f"{where}.sequence", _need(where, raw, "sequence")),
         positions=positions, dose=dose,
-        min_rep_s=schema.number(f"{where}.pace.min_rep_s", _need(f"{where}.pace", pace,
-                                                                  "min_rep_s"),
-                                schema.MIN_REP_S),
+        min_rep_s=min_rep_s,
         dwell_s=schema.number(f"{where}.dwell_s", raw.get("dwell_s", defaults["dwell_s"]),
                               schema.DWELL_S),
         partial_min=schema.number(f"{where}.partial_min",
@@ -223,13 +258,29 @@ def _exercise(ex_id: str, raw: Any, defaults: Mapping[str, Any]) -> Exercise:
                                   schema.PARTIAL_MIN),
         allow_other_hand=schema.flag(f"{where}.allow_other_hand",
                                      raw.get("allow_other_hand", False)),
-        needs_elbow=schema.flag(f"{where}.needs_elbow", raw.get("needs_elbow", False)),
+        # needs_elbow: the key's first name (the forearm came from Pose's elbow only).
+        needs_forearm=(schema.flag(f"{where}.needs_forearm", raw.get("needs_forearm", False))
+                       or schema.flag(f"{where}.needs_elbow", raw.get("needs_elbow", False))),
+        pace_feature=pace_feature,
+        min_cycle_s=schema.number(f"{where}.pace.min_cycle_s",
+                                  pace.get("min_cycle_s", min_rep_s), schema.MIN_REP_S),
+        pace_amplitude=schema.number(f"{where}.pace.amplitude", pace.get("amplitude", 1.0),
+                                     schema.PACE_AMPLITUDE),
+        pace_target=schema.number(f"{where}.pace.target", pace.get("target", 0),
+                                  schema.PACE_TARGET),
+        pace_when=(_ranges(f"{where}.pace.when", pace["when"], margins)
+                   if "when" in pace else ()),
+        min_readable=schema.number(f"{where}.min_readable", raw.get("min_readable", 1),
+                                   schema.MIN_READABLE),
+        view=view,
     )
     for name in (ex.rest, *ex.sequence):
         if name not in positions:
             raise LibraryError(f"{where}: position {name!r} is not defined")
     if not ex.sequence:
         raise LibraryError(f"{where}.sequence: expected at least one position")
+    if ex.order == "alternate" and len(set(ex.sequence)) != 2:
+        raise LibraryError(f"{where}.sequence: order 'alternate' needs two positions")
     return ex
 
 

@@ -47,6 +47,13 @@ DOSE: dict[str, Bound] = {
 }
 #: the pace limit: a rep faster than this is "too fast" (0 switches the check off).
 MIN_REP_S = Bound(0, 60)
+#: pace from motion (exercises/pace.py): the retrace that makes a turn, in the feature's
+#: units (deg or palm lengths): above 0 (0 would make noise a cycle), at most 180 deg.
+PACE_AMPLITUDE = Bound(0.001, 180)
+#: which end of the pace feature is the target: -1 low values, +1 high, 0 both ends.
+PACE_TARGET = Bound(-1, 1, whole=True)
+#: how many of an exercise's (up to 4) fingers must be readable for it to be judged.
+MIN_READABLE = Bound(1, 4, whole=True)
 #: time inside a position before it counts: 0 (at once) to 5 s (a very slow hand).
 DWELL_S = Bound(0, 5)
 #: share of the way to a target that counts as a real attempt (a fraction).

@@ -34,8 +34,10 @@ class SessionSink(Protocol):
     """Where a session's record goes, as it happens (the results store's recorder)."""
 
     def add_frame(self, t: float, angles: np.ndarray | None,
-                  world: np.ndarray | None = None) -> None:
-        """One frame: (14,) flexion in degrees and (21, 3) world landmarks, or None."""
+                  world: np.ndarray | None = None, trusted: np.ndarray | None = None
+                  ) -> None:
+        """One frame: (14,) flexion in degrees and (21, 3) world landmarks, or None;
+        trusted: (14,) bool, the readings a range of motion may rest on (None: all)."""
 
     def add_rep(self, rep: Rep) -> None:
         """A counted rep (extra ones included, flagged)."""
@@ -51,9 +53,10 @@ class Tee:
         self.sinks = tuple(sinks)
 
     def add_frame(self, t: float, angles: np.ndarray | None,
-                  world: np.ndarray | None = None) -> None:
+                  world: np.ndarray | None = None, trusted: np.ndarray | None = None
+                  ) -> None:
         for sink in self.sinks:
-            sink.add_frame(t, angles, world)
+            sink.add_frame(t, angles, world, trusted)
 
     def add_rep(self, rep: Rep) -> None:
         for sink in self.sinks:
@@ -125,7 +128,7 @@ class ExerciseSession:
         self.frames += 1
         if m is not None:
             self.frames_with_hand += 1
-            self._rom.update(flexion)
+            self._rom.update(flexion, m.trusted)
         rep = None
         if self.engine is not None:
             said, rep = self.engine.update(frame)
@@ -135,7 +138,8 @@ class ExerciseSession:
             said = self._monitor.update(t, frame.hands_in_view, frame.side)
             self._monitor_alerts += said
         if self.sink is not None:
-            self.sink.add_frame(t, flexion, None if frame.hand is None else frame.hand.world)
+            self.sink.add_frame(t, flexion, None if frame.hand is None else frame.hand.world,
+                                None if m is None else m.trusted)
             if rep is not None:
                 self.sink.add_rep(rep)
         self._tell(said)

@@ -28,7 +28,7 @@ from exercises.library import Exercise, get_exercise
 from exercises.program import load_program
 from exercises.session import ExerciseSession, SessionSink, Tee
 from vision.ahead import TrackAhead
-from vision.landmarks import N_ANGLES, angles_to_dict
+from vision.landmarks import ANGLE_NAMES, N_ANGLES, angles_to_dict
 from vision.pipeline import HandPipeline
 from vision.rom import RomSummary
 from vision.sources import VideoFileSource
@@ -46,7 +46,10 @@ class AnalysisResult:
 
     times: (frames,) s. angles: (frames, 14) deg, NaN rows without a hand. world: (frames,
     21, 3) metres, NaN without a hand. reps: every counted rep, extra ones included.
-    warnings: everything the patient would have been told, by time.
+    warnings: everything the patient would have been told, by time. trusted: (frames, 14)
+    bool, the readings ROM and TAM rest on (None: all); views: each frame's view (None
+    without a hand); error_deg: (frames, 14) each reading's measured mean error in its
+    view, NaN unknown (vision.accuracy).
     """
 
     video: str
@@ -61,8 +64,14 @@ class AnalysisResult:
     warnings: tuple[Alert, ...] = ()
     ended_early: str | None = None
     reps_by_position: dict[str, int] = field(default_factory=dict)
+    #: movements of the exercise's main feature the pace watch saw, held or not (the
+    #: day's load, exercises.pace); None for an exercise without one or without --exercise.
+    movements: int | None = None
     #: why some frames were timed at the frame rate instead of by the file (None: none).
     retimed: str | None = None
+    trusted: np.ndarray | None = None
+    views: tuple[str | None, ...] = ()
+    error_deg: np.ndarray | None = None
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -83,7 +92,8 @@ class AnalysisResult:
         return sum(r.extra for r in self.reps)
 
     def rom(self) -> RomSummary:
-        return RomSummary.of(self.angles)
+        """ROM and TAM from the trusted readings only."""
+        return RomSummary.of(self.angles, self.trusted)
 
     def to_json(self, frames: bool = False) -> dict[str, object]:
         summary = self.rom()
@@ -106,23 +116,40 @@ class AnalysisResult:
             out["extra_reps"] = self.extra_reps
             out["reps_by_position"] = self.reps_by_position
             out["rep_details"] = [r.to_json() for r in self.reps]
+            # Movements seen whether or not they were held long enough to be reps (too
+            # fast, short of a target): the load the day's maximum counts.
+            out["movements"] = self.movements
         if self.notes:
             # Only when there is something to say: the video ended before its container
             # said, or frames were retimed (docs/interfaces.md).
             out["notes"] = list(self.notes)
         if frames:
-            out["per_frame"] = [
-                {"t": round(float(t), 3), "hand": not np.isnan(a[0]),
-                 "angles": None if np.isnan(a[0]) else angles_to_dict(a)}
-                for t, a in zip(self.times, self.angles, strict=True)
-            ]
+            out["per_frame"] = [self._frame_json(k) for k in range(self.frames)]
+        return out
+
+    def _frame_json(self, k: int) -> dict[str, object]:
+        a = self.angles[k]
+        seen = not np.isnan(a[0])
+        out: dict[str, object] = {"t": round(float(self.times[k]), 3), "hand": seen,
+                                  "angles": angles_to_dict(a) if seen else None}
+        if seen and self.views:
+            # Extensions: the view, each reading's measured error in it, and the readings
+            # not trusted (left out of ROM and TAM), as "finger.joint".
+            out["view"] = self.views[k]
+            if self.error_deg is not None and not np.isnan(self.error_deg[k]).all():
+                out["error_deg"] = angles_to_dict(self.error_deg[k], 0)
+            if self.trusted is not None:
+                out["untrusted"] = [f"{f}.{j}" for (f, j), ok
+                                    in zip(ANGLE_NAMES, self.trusted[k], strict=True) if not ok]
         return out
 
     def replay(self, sink: SessionSink) -> None:
         """Hand the whole record to a sink, as the session loop did while it ran."""
-        for t, a, w in zip(self.times, self.angles, self.world, strict=True):
+        trusted = self.trusted if self.trusted is not None else [None] * self.frames
+        for t, a, w, ok in zip(self.times, self.angles, self.world, trusted, strict=True):
             seen = not np.isnan(a).all()
-            sink.add_frame(float(t), a if seen else None, w if seen else None)
+            sink.add_frame(float(t), a if seen else None, w if seen else None,
+                           ok if seen else None)
         for rep in self.reps:
             sink.add_rep(rep)
         for alert in self.warnings:
@@ -136,14 +163,18 @@ class FrameLog:
         self.times: list[float] = []
         self.angles: list[np.ndarray] = []
         self.world: list[np.ndarray] = []
+        self.trusted: list[np.ndarray] = []
         self._no_angles = np.full(N_ANGLES, np.nan)
         self._no_world = np.full((21, 3), np.nan)
+        self._all = np.ones(N_ANGLES, dtype=bool)
 
     def add_frame(self, t: float, angles: np.ndarray | None,
-                  world: np.ndarray | None = None) -> None:
+                  world: np.ndarray | None = None, trusted: np.ndarray | None = None
+                  ) -> None:
         self.times.append(t)
         self.angles.append(self._no_angles if angles is None else angles)
         self.world.append(self._no_world if world is None else world)
+        self.trusted.append(self._all if trusted is None else trusted)
 
     def add_rep(self, rep: Rep) -> None:
         """Reps are the session's own (ExerciseSession.reps)."""
@@ -212,20 +243,28 @@ class VideoAnalysis:
         source = self._opened()
         side = None if self.hand == "auto" else self.hand
         log = FrameLog()
+        views: list[str | None] = []
+        errors: list[np.ndarray] = []
+        unknown = np.full(N_ANGLES, np.nan)
         session = ExerciseSession(self._exercise, side=side,
                                   sink=log if sink is None else Tee((log, sink)))
-        track_arm = self._exercise is not None and self._exercise.needs_elbow
+        wrist = self._exercise is not None and self._exercise.needs_forearm
         expected = self.expected_duration_s
         with HandPipeline(model=self.model, hand=self.hand, mirrored=self.mirrored,
-                          smoothing=self.smoothing, track_arm=track_arm) as pipeline, \
+                          smoothing=self.smoothing, track_arm=wrist,
+                          track_forearm=wrist) as pipeline, \
                 TrackAhead(pipeline, separate_process=False) as ahead:
             # A thread, not a process: a whole video keeps MediaPipe busy, and starting a
             # second Python with MediaPipe (~0.8 s) does not pay off on short clips
             # (benchmarks/README.md, analyze_speed).
-            for t, frame in ahead.run((f.t, f.rgb, f.t) for f in source):
-                session.update(pipeline.finish(frame))
+            for rgb, frame in ahead.run((f.t, f.rgb, f.rgb) for f in source):
+                measured = pipeline.finish(frame, rgb)
+                session.update(measured)
+                m = measured.measures
+                views.append(None if m is None else m.view)
+                errors.append(unknown if m is None or m.error_deg is None else m.error_deg)
                 if progress is not None and expected > 0:
-                    progress(min(t / expected, 1.0))
+                    progress(min(frame.t / expected, 1.0))
         t_end = log.times[-1] if log.times else 0.0
         session.finish(t_end)
         # What decoded, never what the container promised: a file cut short is stored
@@ -240,7 +279,11 @@ class VideoAnalysis:
             reps=tuple(session.reps),
             warnings=tuple(sorted(session.alerts, key=lambda a: a.t)),
             ended_early=source.ended_early, retimed=source.retimed,
-            reps_by_position=engine.reps_by_position() if engine is not None else {})
+            reps_by_position=engine.reps_by_position() if engine is not None else {},
+            trusted=np.asarray(log.trusted, dtype=bool).reshape(-1, N_ANGLES),
+            views=tuple(views), error_deg=np.asarray(errors).reshape(-1, N_ANGLES),
+            movements=(engine.pace.excursions if engine is not None and engine.pace is not None
+                       else None))
 
     def close(self) -> None:
         if self._source is not None:

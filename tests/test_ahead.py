@@ -37,14 +37,14 @@ def run(frames, behind: list[bool], separate_process: bool):
         schedule = LiveSchedule(ahead)
         for (t, rgb), late in zip(frames, behind, strict=True):
             step = schedule.push(t, rgb, t, late)
-            finished += [p.result().t for p in step.finish]
+            finished += [p.result().t for item, p in step.finish if item == p.result().t]
             if step.show is None:
                 shown.append(None)
             else:
                 item, pending = step.show
                 assert pending.result().t == item     # the picture and its landmarks
                 shown.append(item)
-        finished += [p.result().t for p in schedule.drain()]
+        finished += [p.result().t for item, p in schedule.drain() if item == p.result().t]
     return finished, shown
 
 

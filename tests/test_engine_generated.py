@@ -36,7 +36,8 @@ from helpers.engine_runs import run_engine
 
 PLACEMENT = {"forearm_rotation": "elbow_at_side", "wrist_flex_ext": "forearm_across",
              "pip_blocking": "ulnar", "dip_blocking": "ulnar", "tendon_glides": "ulnar"}
-REST = {"finger_spread": TOGETHER, "forearm_rotation": RELAXED, "wrist_flex_ext": RELAXED}
+REST = {"finger_spread": TOGETHER, "forearm_rotation": RELAXED, "wrist_flex_ext": RELAXED,
+        "wrist_deviation": RELAXED}
 
 
 def mix(a: HandPose, b: HandPose, s: float) -> HandPose:
@@ -63,6 +64,8 @@ def rep(exercise: str, hold: float, move: float = 0.7, n: int = 0) -> list[Keyfr
                              replace(RELAXED, forearm_rot=-70.0)],
         "wrist_flex_ext": [replace(RELAXED, wrist_flex=60.0),
                            replace(RELAXED, wrist_flex=-55.0)],
+        "wrist_deviation": [replace(RELAXED, wrist_dev=20.0),
+                            replace(RELAXED, wrist_dev=-28.0)],
     }[exercise]
     return [Keyframe(p, hold, move) for p in targets] + [between]
 
@@ -76,8 +79,9 @@ PARTIAL = {
     "thumb_opposition": mix(STRAIGHT, opposition_pose(0), 0.45),
     "pip_blocking": _fingers(0.0, 42.0, 15.0),
     "dip_blocking": _fingers(0.0, 2.0, 34.0),
-    "forearm_rotation": replace(RELAXED, forearm_rot=45.0),
+    "forearm_rotation": replace(RELAXED, forearm_rot=38.0),
     "wrist_flex_ext": replace(RELAXED, wrist_flex=32.0),
+    "wrist_deviation": replace(RELAXED, wrist_dev=9.0),
 }
 WRONG = {
     "tendon_glides": _fingers(65.0, 95.0, 60.0),  # hook fist with the knuckles bent
@@ -114,7 +118,9 @@ def test_clean_performance_is_counted_exactly_and_silently(exercise, side):
 
 @pytest.mark.parametrize("exercise", EXERCISE_IDS)
 def test_partial_too_fast_and_wrong_reps_mixed_in(exercise):
-    """clean, partial, clean, too fast, wrong position (if any), clean: 4 reps count."""
+    """clean, partial, clean, too fast, wrong position (if any), clean: 4 reps count.
+    A touch has no shortest time (thumb_opposition's min_rep_s is 0: a touch is brief by
+    nature): one quick touch is not too fast, a quick series is (next test)."""
     ex = get_exercise(exercise)
     hold = ex.dose.hold_s + 0.5
     rest = REST.get(exercise, STRAIGHT)
@@ -131,13 +137,37 @@ def test_partial_too_fast_and_wrong_reps_mixed_in(exercise):
     said = codes(engine)
     assert len(engine.reps) == 4, said
     assert "PARTIAL_RANGE" in said
-    assert "TOO_FAST" in said
-    assert [r.number for r in engine.reps if "too_fast" in r.flags] == [3]
+    if ex.min_rep_s > 0:
+        assert "TOO_FAST" in said
+        assert [r.number for r in engine.reps if "too_fast" in r.flags] == [3]
+    else:
+        assert "TOO_FAST" not in said and not any(r.flags for r in engine.reps)
     if exercise in WRONG:
         assert "WRONG_POSITION" in said
     if ex.dose.hold_s > 0:
         assert "HOLD_TOO_SHORT" in said
     assert set(said) <= {"PARTIAL_RANGE", "TOO_FAST", "WRONG_POSITION", "HOLD_TOO_SHORT"}
+
+
+@pytest.mark.parametrize("exercise", ["thumb_opposition", "fist"])
+def test_a_rushed_series_is_too_fast_within_two_seconds_and_loads_the_day(exercise):
+    """Movements quicker than the pace are said to be too fast within 2 s of starting,
+    whether or not they are held long enough to count, and count toward the day's
+    maximum: with 3 reps left for today, a rushed series is told to stop too."""
+    target = {"thumb_opposition": opposition_pose(0), "fist": FULL_FIST}[exercise]
+    rest = REST.get(exercise, STRAIGHT)
+    taps = [Keyframe(target, 0.05, 0.15), Keyframe(rest, 0.05, 0.15)] * 12
+    seq = sequence(exercise, taps, seed=2, noise_mm=1.0, drop_rate=0.0)
+    engine = run_engine(seq, exercise)
+    fast = [a for a in engine.alerts if a.code is Code.TOO_FAST]
+    assert fast and fast[0].t <= 1.0 + 2.0, codes(engine)      # taps start after 1 s
+    assert fast[0].message == "Slow down: make each one slow and full."
+    assert engine.pace.excursions >= 10
+    ex = get_exercise(exercise)
+    tired = run_engine(seq, exercise, done_today=ex.dose.max_reps_per_day - 3)
+    assert "TOO_MANY_REPS" in codes(tired)
+    slow = [k for n in range(3) for k in rep(exercise, ex.dose.hold_s + 0.5, n=n)]
+    assert "TOO_FAST" not in codes(run_engine(sequence(exercise, slow), exercise))
 
 
 @pytest.mark.parametrize("exercise", ["fist", "tendon_glides", "thumb_opposition"])

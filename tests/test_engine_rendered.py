@@ -36,6 +36,7 @@ def test_analyze_with_exercise_fills_reps_and_details():
     assert out["exercise"] == "fist"
     assert out["reps"] == 3 and out["extra_reps"] == 0
     assert out["reps_by_position"] == {"fist": 3}
+    assert out["movements"] == 3          # every close and open, held or not
     assert out["warnings"] == []
     details = out["rep_details"]
     assert [d["number"] for d in details] == [1, 2, 3]

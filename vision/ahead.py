@@ -131,12 +131,14 @@ class TrackAhead(Generic[Item]):
 class Step(Generic[Item]):
     """What a live frame's caller does now, in this order.
 
-    finish: tracked frames (oldest first) to finish now: all earlier than the one shown.
+    finish: tracked frames (oldest first) to finish now, each with its item (the caller's
+        own data for that frame: its picture, which the wrist stage reads): all earlier
+        than the one shown.
     show: the frame to draw and return, with its pending tracking (None: nothing new to
         show; return the last picture again).
     """
 
-    finish: tuple[Pending, ...]
+    finish: tuple[tuple[Item, Pending], ...]
     show: tuple[Item, Pending] | None
 
 
@@ -159,7 +161,7 @@ class LiveSchedule(Generic[Item]):
 
     def __init__(self, ahead: TrackAhead[object]) -> None:
         self.ahead = ahead
-        self._shown: Pending | None = None
+        self._shown: tuple[Item, Pending] | None = None
         self._unshown: tuple[Item, Pending] | None = None
 
     def push(self, t: float, rgb: np.ndarray, item: Item, behind: bool) -> Step[Item]:
@@ -167,20 +169,20 @@ class LiveSchedule(Generic[Item]):
         older = tuple(h for h in (self._shown,) if h is not None)
         if not behind:
             if self._unshown is not None:       # never shown, but counted
-                older += (self._unshown[1],)
+                older += (self._unshown,)
                 self._unshown = None
-            self._shown = handle
-            return Step(older, (item, handle))
+            self._shown = (item, handle)
+            return Step(older, self._shown)
         self._shown = None
         show, self._unshown = self._unshown, (item, handle)
         if show is not None:
-            self._shown = show[1]
+            self._shown = show
         return Step(older, show)
 
-    def drain(self) -> tuple[Pending, ...]:
-        """Every frame not finished yet, oldest first (the stream stopped)."""
+    def drain(self) -> tuple[tuple[Item, Pending], ...]:
+        """Every frame not finished yet, oldest first, with its item (the stream stopped)."""
         out = tuple(h for h in (self._shown,) if h is not None)
         if self._unshown is not None:
-            out += (self._unshown[1],)
+            out += (self._unshown,)
         self._shown = self._unshown = None
         return out

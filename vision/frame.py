@@ -3,6 +3,8 @@
     frame = tracker.process(t, rgb)     # HandFrame: landmarks as MediaPipe saw them
     frame = smoother.update(frame)      # the same HandFrame type, landmarks smoothed
     frame = measurer.update(frame)      # ... with `measures` filled in
+    frame = viewer.update(frame)        # ... with `view`: how the hand faces the camera
+    frame = wrist.update(frame, rgb)    # ... with `wrist` (wrist exercises only)
     engine.update(frame)
 
 Every stage takes a HandFrame and returns a new one (frozen: a stage never changes what an
@@ -27,6 +29,8 @@ class HandObservation:
     side: the patient's anatomical hand, already corrected for a mirrored view.
     chirality: which hand the *landmark geometry* is (a mirror image of a right hand has
         left-hand geometry); kinematics needs this to tell palm from back of hand.
+    image_raw: the image landmarks as MediaPipe gave them, when `image` is smoothed
+        (vision.smoothing); the joint angles are measured on these (None: `image` is).
     """
 
     image: np.ndarray
@@ -34,6 +38,12 @@ class HandObservation:
     side: Side
     chirality: Side
     score: float
+    image_raw: np.ndarray | None = None
+
+    @property
+    def image_measured(self) -> np.ndarray:
+        """The image landmarks joint angles are measured on (see `image_raw`)."""
+        return self.image if self.image_raw is None else self.image_raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +83,11 @@ class HandMeasures:
         angles are the least reliable).
     wrist_flexion: deg (+ flexion, - extension); None without arm tracking or when the
         elbow is not in view.
+    view: which way the hand faces the camera (vision.views.VIEWS), None unknown.
+    error_deg: (14,) the measured mean error of each flexion reading in this view
+        (vision.accuracy), None where not measured.
+    trusted: (14,) bool, the readings ROM and TAM may rest on (vision.measurer); None:
+        all of them (measures made without image landmarks or without a table).
     """
 
     flexion: np.ndarray
@@ -84,6 +99,53 @@ class HandMeasures:
     tam: np.ndarray
     pointing: np.ndarray | None = None
     wrist_flexion: float | None = None
+    view: str | None = None
+    error_deg: np.ndarray | None = None
+    trusted: np.ndarray | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandView:
+    """How the hand is turned, toward the camera and toward the floor (vision.occlusion).
+
+    facing: "side" (seen edge-on: the thumb or little-finger side toward the camera),
+        "face" (the palm or the back of the hand toward it) or None in between; tracked
+        with hysteresis, so it does not flicker while fingers move.
+    knuckle_deg: this frame's angle of the knuckle line (index -> little MCP) out of the
+        image plane, deg: 0 palm- or back-on, 90 edge-on.
+    readable: (4,) bool per finger index..little; False where the reading is a guess (a
+        finger hidden behind a nearer straight finger in an edge-on view: MediaPipe then
+        returns a half-curled prior, not what the finger does).
+    palm_rotation: deg of the palm from facing the floor, measured about the hand's long
+        axis (0 palm down, 90 thumb up, 180 palm up), median-filtered; None when the hand
+        points straight up or down (undefined).
+    """
+
+    facing: str | None
+    knuckle_deg: float
+    readable: np.ndarray
+    palm_rotation: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class WristAngles:
+    """The wrist against the forearm, in one frame (vision.wrist).
+
+    flexion: deg, + toward the palm, - extension; deviation: deg, + radial (toward the
+        thumb), - ulnar. Each None when this view does not show it (flexion needs the
+        hand side-on, deviation palm- or back-on) or it could not be measured.
+    source: where the forearm's and the hand's directions came from: "pose" (MediaPipe
+        Pose's elbow), "skin" (the forearm's skin in the image beside the hand's
+        landmarks) or "silhouette" (MediaPipe lost the hand; its direction from the skin
+        beyond the wrist).
+    forearm_deg: the forearm's direction in the image (deg, elbow -> wrist, x right, y
+        down), for drawing and checking.
+    """
+
+    flexion: float | None
+    deviation: float | None
+    source: str
+    forearm_deg: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +156,9 @@ class HandFrame:
     hand: the exercising hand (None when no hand was found). others: any other hands.
     arm: that hand's arm, when arm tracking is on and Pose saw it.
     measures: kinematics of `hand`, once measured (None before, or without a hand).
+    view: how the hand faces the camera and the floor (None before, or without a hand).
+    wrist: the wrist's angles against the forearm, for wrist exercises (None when not
+        measured; present without `hand` while the silhouette stands in for it).
     """
 
     t: float
@@ -103,6 +168,8 @@ class HandFrame:
     others: tuple[HandObservation, ...] = ()
     arm: ArmObservation | None = None
     measures: HandMeasures | None = None
+    view: HandView | None = None
+    wrist: WristAngles | None = None
 
     @property
     def hands_in_view(self) -> int:

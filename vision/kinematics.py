@@ -29,11 +29,12 @@ angle cannot.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from .frame import ArmObservation, HandFrame, HandMeasures, HandObservation
+from .frame import ArmObservation, HandMeasures, HandObservation
 from .landmarks import (
     FINGER_CHAINS,
     MCPS,
@@ -169,6 +170,26 @@ def _unwrap(angles: np.ndarray) -> np.ndarray:
     return np.where(angles <= -90.0, angles + 360.0, angles)
 
 
+@dataclass(frozen=True, slots=True)
+class FlexionEstimates:
+    """The flexion (14,) deg that MediaPipe's two 3D estimates of one hand read, and the
+    world landmarks' palm axes (3,): what `hand_flexion` blends, and what the learned
+    correction (vision.angle_model) reads.
+
+    world: from the world landmarks. image: from the image landmarks (pixels with
+    MediaPipe's relative depth). image_xy: the image's x, y in metres with the world depth.
+    blended: `hand_flexion`.
+    """
+
+    world: np.ndarray
+    image: np.ndarray
+    image_xy: np.ndarray
+    blended: np.ndarray
+    distal: np.ndarray
+    radial: np.ndarray
+    palmar: np.ndarray
+
+
 def hand_flexion(world: np.ndarray, image: np.ndarray, chirality: Side) -> np.ndarray:
     """The 14 flexion angles (deg): mean of the world- and image-landmark estimates, with
     the PIP leaning on the image's 2D positions where the finger bends in the image plane.
@@ -179,18 +200,16 @@ def hand_flexion(world: np.ndarray, image: np.ndarray, chirality: Side) -> np.nd
     does not exaggerate). It is trusted at the PIP in proportion to hinge_z^2, the squared
     depth component of the finger's hinge axis: 1 when the finger bends across the image
     (its flexion is then all in x, y), 0 when it bends toward the lens (palm-on, where the
-    2D positions say nothing about flexion and the plain mean is kept). On rendered tendon
-    glides it cut the full model's PIP error from 8.3 to 6.9 deg (ulnar view) and from
-    11.3 to 9.2 (a left hand), while real palm-on fists read as before. The MCP is left
+    2D positions say nothing about flexion and the plain mean is kept). The MCP is left
     out: its proximal "bone" starts at the wrist, whose 2D position is the least defined.
     """
-    return _hand_flexion(world, image, chirality)[0]
+    return flexion_estimates(world, image, chirality).blended
 
 
-def _hand_flexion(world: np.ndarray, image: np.ndarray, chirality: Side
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """hand_flexion, and the world landmarks' distal and palmar axes (measure reuses
-    them). The three estimates are computed as one stack: a third of the NumPy calls."""
+def flexion_estimates(world: np.ndarray, image: np.ndarray, chirality: Side
+                      ) -> FlexionEstimates:
+    """All three estimates and their blend, computed as one stack (a third of the NumPy
+    calls of three separate passes)."""
     pts = np.stack((world, image, _image_xy_world_z(world, image)))
     distal, radial, palmar = _palm_frames(pts, chirality)
     flex = _unwrap(_flexion(pts, radial, palmar))
@@ -198,7 +217,7 @@ def _hand_flexion(world: np.ndarray, image: np.ndarray, chirality: Side
     weight = _hinges(pts[:1], palmar[:1])[0, :, 2] ** 2
     pip = slice(1, 12, 3)
     mean[pip] = weight * flex[2, pip] + (1.0 - weight) * mean[pip]
-    return mean, distal[0], palmar[0]
+    return FlexionEstimates(flex[0], flex[1], flex[2], mean, distal[0], radial[0], palmar[0])
 
 
 def _image_xy_world_z(world: np.ndarray, image: np.ndarray) -> np.ndarray:
@@ -256,20 +275,33 @@ def forearm_rotation(palm_normal: np.ndarray, distal: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(np.dot(palm_normal, second), np.dot(palm_normal, ref))))
 
 
+class FlexionModel(Protocol):
+    """What turns the estimates of one frame into the flexion HandCoach reports
+    (vision.angle_model.AngleModel)."""
+
+    def flexion(self, world: np.ndarray, image: np.ndarray, chirality: Side,
+                est: FlexionEstimates) -> np.ndarray: ...
+
+
 def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None,
-            forearm: np.ndarray | None = None) -> HandMeasures:
+            forearm: np.ndarray | None = None, model: FlexionModel | None = None,
+            angle_image: np.ndarray | None = None) -> HandMeasures:
     """All per-frame measures for one hand.
 
     world: (21, 3) metres. image: (21, 3) pixels with scaled depth; when given, flexion is
-    `hand_flexion` (both estimates) and fingers pointing at the camera are flagged,
-    otherwise the world landmarks alone are used. forearm: (3,) elbow -> wrist direction,
-    for wrist flexion.
+    `hand_flexion` (both estimates), or `model`'s reading of them, and fingers pointing at
+    the camera are flagged; otherwise the world landmarks alone are used. forearm: (3,)
+    elbow -> wrist direction, for wrist flexion. angle_image: other image landmarks to
+    measure the flexion on (the unsmoothed ones, vision.smoothing), `image` by default.
     """
     if image is None:
         flex = flexion_angles(world, chirality)
         distal, _, palmar = palm_frame(world, chirality)
     else:
-        flex, distal, palmar = _hand_flexion(world, image, chirality)
+        at = image if angle_image is None else angle_image
+        est = flexion_estimates(world, at, chirality)
+        flex = est.blended if model is None else model.flexion(world, at, chirality, est)
+        distal, palmar = est.distal, est.palmar
     scale = max(palm_length(world), _EPS)
     tips = world[TIPS]
     return HandMeasures(
@@ -358,15 +390,3 @@ def arm_forearm(arm: ArmObservation | None, hand: HandObservation) -> np.ndarray
     if np.linalg.norm(arm.wrist_px - image[WRIST, :2]) > ARM_WRIST_MATCH * palm_px:
         return None
     return arm.wrist - arm.elbow
-
-
-class HandMeasurer:
-    """The kinematics stage: a frame in, the same frame with its `measures` out."""
-
-    def update(self, frame: HandFrame) -> HandFrame:
-        hand = frame.hand
-        if hand is None:
-            return frame
-        forearm = arm_forearm(frame.arm, hand)
-        return replace(frame, measures=measure(hand.world, hand.chirality, hand.image,
-                                               forearm))

@@ -2,11 +2,14 @@
 
     pipeline = HandPipeline(model="lite", hand="right")
     frame = pipeline.track(t, rgb)      # MediaPipe's half: HandFrame with raw landmarks
-    frame = pipeline.finish(frame)      # ours: smoothed, measured
+    frame = pipeline.finish(frame, rgb) # ours: smoothed, measured
     frame = pipeline.process(t, rgb)    # both
 
 `track` is HandTracker (MediaPipe Hands) and, with `track_arm` (wrist exercises),
-ArmTracker (MediaPipe Pose) for the elbow; `finish` is LandmarkSmoother then HandMeasurer.
+ArmTracker (MediaPipe Pose) for the elbow; `finish` is LandmarkSmoother, HandMeasurer and
+ViewStage (how the hand faces the camera: landmarks only, for every exercise), then, with
+`track_forearm` (wrist exercises) and the frame's RGB, WristStage (the forearm found in the
+image: the only stage that reads pixels, so finger exercises do not pay for it).
 The halves are separate because `track` spends its time in C++ on one core, so it can run
 ahead of `finish` (vision.ahead) and our Python work hides behind MediaPipe's.
 """
@@ -18,10 +21,12 @@ from collections.abc import Mapping
 import numpy as np
 
 from .frame import HandFrame
-from .kinematics import HandMeasurer
+from .measurer import HandMeasurer
+from .occlusion import ViewStage
 from .pose import ArmTracker
 from .smoothing import LandmarkSmoother
 from .tracker import HandChoice, HandTracker, Model
+from .wrist import WristStage
 
 
 class HandPipeline:
@@ -32,17 +37,20 @@ class HandPipeline:
     """
 
     def __init__(self, model: Model = "lite", hand: HandChoice = "auto", mirrored: bool = False,
-                 smoothing: Mapping[str, float] | None = None, track_arm: bool = False
-                 ) -> None:
+                 smoothing: Mapping[str, float] | None = None, track_arm: bool = False,
+                 track_forearm: bool = False) -> None:
         self.model = model
         self.hand = hand
         self.mirrored = mirrored
         self.smoothing = smoothing
         self.track_arm = track_arm
+        self.track_forearm = track_forearm
         self._tracker: HandTracker | None = None
         self._arm: ArmTracker | None = None
         self._smoother = LandmarkSmoother(smoothing)
         self._measurer = HandMeasurer()
+        self._viewer = ViewStage()
+        self._wrist = WristStage() if track_forearm else None
 
     def start(self) -> HandPipeline:
         """Build MediaPipe's graphs now (about a second) rather than at the first frame."""
@@ -66,12 +74,16 @@ class HandPipeline:
                                   frame.others, arm)
         return frame
 
-    def finish(self, frame: HandFrame) -> HandFrame:
-        """Our half: smoothing and kinematics of a tracked frame."""
-        return self._measurer.update(self._smoother.update(frame))
+    def finish(self, frame: HandFrame, rgb: np.ndarray | None = None) -> HandFrame:
+        """Our half: smoothing, kinematics and the view of a tracked frame, and with
+        `track_forearm` and its RGB image, the wrist against the forearm."""
+        frame = self._viewer.update(self._measurer.update(self._smoother.update(frame)))
+        if self._wrist is not None and rgb is not None:
+            frame = self._wrist.update(frame, rgb)
+        return frame
 
     def process(self, t: float, rgb: np.ndarray) -> HandFrame:
-        return self.finish(self.track(t, rgb))
+        return self.finish(self.track(t, rgb), rgb)
 
     def close(self) -> None:
         if self._tracker is not None:

@@ -48,18 +48,25 @@ def _rounded(value: float) -> float | int | None:
 @dataclass(frozen=True)
 class RomSummary:
     """Least and most flexion per joint (14,) deg (NaN: never measured), over `frames`
-    frames with a hand."""
+    frames with a hand; `counts` (14,): the trusted readings each joint's range rests on
+    (vision.measurer; None: every frame's)."""
 
     lo: np.ndarray
     hi: np.ndarray
     frames: int = 0
+    counts: np.ndarray | None = None
 
     @classmethod
-    def of(cls, angles: np.ndarray) -> RomSummary:
-        """The summary of a whole (n, 14) series (NaN rows: no hand)."""
-        lo, hi = rom(np.asarray(angles, dtype=float).reshape(-1, N_ANGLES))
-        seen = int(np.sum(~np.isnan(angles).all(axis=-1))) if np.size(angles) else 0
-        return cls(lo, hi, seen)
+    def of(cls, angles: np.ndarray, trusted: np.ndarray | None = None) -> RomSummary:
+        """The summary of a whole (n, 14) series (NaN rows: no hand); trusted: (n, 14)
+        bool, the readings it may rest on."""
+        angles = np.asarray(angles, dtype=float).reshape(-1, N_ANGLES)
+        seen = int(np.sum(~np.isnan(angles).all(axis=-1))) if angles.size else 0
+        if trusted is not None:
+            angles = np.where(trusted, angles, np.nan)
+        lo, hi = rom(angles)
+        counts = np.sum(~np.isnan(angles), axis=0) if angles.size else np.zeros(N_ANGLES, int)
+        return cls(lo, hi, seen, counts)
 
     @property
     def tam(self) -> np.ndarray:
@@ -67,11 +74,19 @@ class RomSummary:
         return total_active_motion(self.lo, self.hi)
 
     def rom_json(self) -> dict[str, dict[str, dict[str, float | None]]]:
-        """{finger: {joint: {"min": deg, "max": deg}}}, rounded, None unmeasured."""
+        """{finger: {joint: {"min": deg, "max": deg, "frames": n}}}, rounded, None
+        unmeasured; frames: the trusted readings the range rests on (when counted)."""
         low = angles_to_dict(self.lo, ROM_DECIMALS)
         high = angles_to_dict(self.hi, ROM_DECIMALS)
-        return {f: {j: {"min": low[f][j], "max": high[f][j]} for j in joints}
-                for f, joints in low.items()}
+        out = {f: {j: {"min": low[f][j], "max": high[f][j]} for j in joints}
+               for f, joints in low.items()}
+        if self.counts is not None:
+            k = 0
+            for joints in out.values():
+                for entry in joints.values():
+                    entry["frames"] = int(self.counts[k])
+                    k += 1
+        return out
 
     def tam_json(self) -> dict[str, Any]:
         """{finger: deg} for index..little, rounded, None unmeasured."""
@@ -84,15 +99,20 @@ class RomTracker:
     def __init__(self) -> None:
         self._lo = np.full(N_ANGLES, np.nan)
         self._hi = np.full(N_ANGLES, np.nan)
+        self._counts = np.zeros(N_ANGLES, dtype=np.int64)
         self._frames = 0
 
-    def update(self, flexion: np.ndarray | None) -> None:
-        """One frame's (14,) flexion, or None for a frame without a hand."""
+    def update(self, flexion: np.ndarray | None, trusted: np.ndarray | None = None) -> None:
+        """One frame's (14,) flexion, or None for a frame without a hand; trusted: (14,)
+        bool, the readings the range may rest on (None: all)."""
         if flexion is None or np.isnan(flexion).all():
             return
         self._frames += 1
+        if trusted is not None:
+            flexion = np.where(trusted, flexion, np.nan)
         np.fmin(self._lo, flexion, out=self._lo)
         np.fmax(self._hi, flexion, out=self._hi)
+        self._counts += ~np.isnan(flexion)
 
     def summary(self) -> RomSummary:
-        return RomSummary(self._lo.copy(), self._hi.copy(), self._frames)
+        return RomSummary(self._lo.copy(), self._hi.copy(), self._frames, self._counts.copy())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -16,8 +17,15 @@ from exercises.catalog import EXERCISE_IDS
 from exercises.library import load_library
 from handcoach.analysis import AnalysisResult, analyze_video, save_analysis
 from handcoach.storage import StoreError
+from vision.accuracy import AccuracyTable
 from vision.landmarks import ANGLE_NAMES, FINGERS, angle_index
 from vision.sources import SourceError
+
+
+def _deg(value: float) -> str:
+    """A range end as the table shows it: whole degrees, or why there is none."""
+    return "not seen well" if np.isnan(value) else f"{round(value)}°"
+
 
 UPLOAD = "Upload my own video"
 
@@ -92,12 +100,17 @@ if result is not None and path is not None and Path(result.video) == path \
     if result.frames_with_hand:
         rom = result.rom()
         st.subheader("Range of motion (degrees of bend)")
+        counts = rom.counts if rom.counts is not None else [rom.frames] * len(ANGLE_NAMES)
         st.dataframe(pd.DataFrame(
-            [{"finger": f, "joint": j.upper(), "least": round(a), "most": round(b)}
-             for (f, j), a, b in zip(ANGLE_NAMES, rom.lo, rom.hi, strict=True)]),
+            [{"finger": f, "joint": j.upper(), "least": _deg(a), "most": _deg(b),
+              "frames it rests on": int(n)}
+             for (f, j), a, b, n in zip(ANGLE_NAMES, rom.lo, rom.hi, counts, strict=True)]),
             hide_index=True)
+        st.caption(AccuracyTable.load().statement() + " \"not seen well\": no reading of "
+                   "that joint could be trusted in this video.")
         st.write("Total active motion: " + ", ".join(
-            f"{f} {v}°" for f, v in rom.tam_json().items()) + " (normal about 260°)")
+            f"{f} {v}°" if v is not None else f"{f} not seen well"
+            for f, v in rom.tam_json().items()) + " (normal about 260°)")
         pips = [angle_index(f, "pip") for f in FINGERS]
         curves = pd.DataFrame(result.angles[:, pips],
                               columns=[f"{f} PIP" for f in FINGERS], index=result.times)

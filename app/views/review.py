@@ -43,6 +43,7 @@ from handcoach.review.trends import pain_trend, rom_trend
 from handcoach.storage import MessageInfo, PrescriptionInfo, SessionInfo, StoreError
 from handcoach.storage.records import export_columns
 from handcoach.text import MAX_MESSAGE
+from vision.accuracy import AccuracyTable
 from vision.landmarks import ANGLE_NAMES
 
 #: days before the period also read: flags compare the last sessions with earlier ones.
@@ -152,6 +153,12 @@ def show_rom(sessions: list[SessionInfo], current: dict[str, PrescriptionInfo]) 
     st.altair_chart(rom_chart(data, targets), width="stretch")
     if targets:
         st.caption("Dashed lines: the targets of the current prescription.")
+    counted = [r["readings"] for r in rows if r.get("readings") is not None
+               and joint_label(r["finger"], r["joint"]) in chosen]
+    if counted:
+        st.caption(f"Each point is the most flexion of trusted readings only (those a "
+                   f"camera view sees well): {min(counted)}-{max(counted)} readings per "
+                   f"joint and session. {AccuracyTable.load().statement()}")
 
 
 def show_tam(sessions: list[SessionInfo], current: dict[str, PrescriptionInfo]) -> None:

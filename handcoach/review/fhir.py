@@ -171,7 +171,9 @@ def _rom(s: SessionInfo, patient_ref: dict, device_ref: dict) -> Iterable[Observ
                            {"system": SESSION_SYSTEM, "value": str(s.id)}],
             "note": [{"text": f"HandCoach session {s.id}: {s.exercise or 'ROM only'}, "
                               f"{s.reps} reps"
-                              + (", interrupted" if s.status == "interrupted" else "")}],
+                              + (", interrupted" if s.status == "interrupted" else "")
+                              + (f"; the range rests on {entry['frames']} trusted "
+                                 "readings" if entry.get("frames") is not None else "")}],
         }
         if entry.get("min") is not None:
             resource["component"] = [{

@@ -18,8 +18,9 @@ MARGIN = 12.0
 TOP = 10.0
 CONTENT_W = PAGE_W - 2 * MARGIN
 FOOTER_Y = PAGE_H - 9.0
-#: the lowest a section may write to: just above the footer.
-BOTTOM = FOOTER_Y - 2.0
+#: the lowest a section may write to: above the footer's accuracy statement (up to three
+#: lines from FOOTER_Y - 3).
+BOTTOM = FOOTER_Y - 5.0
 LINE = 4.2
 ROW = 3.7
 GREY = (110, 110, 110)

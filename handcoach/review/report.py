@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from exercises.norms import NORMAL_FLEXION_DEG, NORMAL_TAM_DEG
 from handcoach.storage.messages import MessageInfo
 from handcoach.storage.records import PrescriptionInfo, SessionInfo
+from vision.accuracy import AccuracyTable
 from vision.landmarks import ANGLE_NAMES, FINGERS
 
 from .adherence import (
@@ -391,9 +392,9 @@ def _printable(messages: Sequence[MessageInfo]) -> list[MessageInfo]:
 
 
 def accuracy_statement() -> str:
-    """The report's one sentence on how far its angles can be trusted (its footer)."""
-    return ("Angles are measured from camera video (MediaPipe): about 5° error for still "
-            "poses, more in fast movement. Confirm decisions with a goniometer.")
+    """What we measured of the angles' accuracy (vision/models/accuracy.json, made by
+    benchmarks/accuracy_real.py), in the words the report prints."""
+    return AccuracyTable.load().statement()
 
 
 def _document(data: ReportInput) -> FPDF:
@@ -420,12 +421,13 @@ def _document(data: ReportInput) -> FPDF:
 
 
 def _footer(pdf: FPDF, page: int, pages: int) -> None:
-    """The accuracy statement, and under it the page number when there are two."""
+    """The accuracy statement (up to three lines above the page's foot), and the page
+    number at the top right when there are two pages."""
     _font(pdf, 6.5, colour=GREY)
-    _cell(pdf, MARGIN, FOOTER_Y, CONTENT_W, 3.0, accuracy_statement())
+    _paragraph(pdf, FOOTER_Y - 3.0, accuracy_statement() + " Confirm decisions with a "
+               "goniometer.", max_lines=3, h=3.0)
     if pages > 1:
-        _cell(pdf, MARGIN, FOOTER_Y + 3.2, CONTENT_W, 3.0, f"Page {page} of {pages}",
-              align="R")
+        _cell(pdf, MARGIN, 4.0, CONTENT_W, 3.0, f"Page {page} of {pages}", align="R")
 
 
 class _Flow:

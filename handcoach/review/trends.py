@@ -26,14 +26,15 @@ def _base(s: SessionInfo) -> dict[str, Any]:
 
 def rom_trend(sessions: Iterable[SessionInfo], side: str | None = None) -> list[dict[str, Any]]:
     """Max flexion per session per measured joint: session_id, start, exercise, hand,
-    finger, joint, max_deg. side: only that hand's sessions (None: all)."""
+    finger, joint, max_deg, readings (the trusted readings it rests on; None for sessions
+    saved before readings were counted). side: only that hand's sessions (None: all)."""
     rows = []
     for s in _chosen(sessions, side):
         for finger, joints in (s.rom or {}).items():
             for joint, r in (joints or {}).items():
                 if r and r.get("max") is not None:
                     rows.append({**_base(s), "finger": finger, "joint": joint,
-                                 "max_deg": float(r["max"])})
+                                 "max_deg": float(r["max"]), "readings": r.get("frames")})
     return rows
 
 

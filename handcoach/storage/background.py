@@ -77,8 +77,9 @@ class BackgroundRecorder:
         return self._call_and_wait(timeout_s, self.recorder.start, *args, **kwargs)
 
     def add_frame(self, t: float, angles: np.ndarray | None,
-                  world: np.ndarray | None = None) -> None:
-        self._call(self.recorder.add_frame, t, angles, world)
+                  world: np.ndarray | None = None, trusted: np.ndarray | None = None
+                  ) -> None:
+        self._call(self.recorder.add_frame, t, angles, world, trusted)
 
     def add_rep(self, rep: Rep) -> None:
         self._call(self.recorder.add_rep, rep)

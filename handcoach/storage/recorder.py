@@ -146,14 +146,16 @@ class SessionRecorder:
             return self.session_id
 
     def add_frame(self, t: float, angles: np.ndarray | None,
-                  world: np.ndarray | None = None) -> None:
+                  world: np.ndarray | None = None, trusted: np.ndarray | None = None
+                  ) -> None:
         """One frame: t in s from the session start, angles (14,) deg or None (no hand),
-        world (21, 3) metres or None. Cheap; writes every `flush_s` seconds of t."""
+        world (21, 3) metres or None; trusted (14,) bool: the readings the session's ROM
+        may rest on (None: all). Cheap; writes every `flush_s` seconds of t."""
         with self._lock:
             self._require_open()
             self._buffer.add(t, angles, world)
             self._frames += 1
-            self._rom.update(angles)
+            self._rom.update(angles, trusted)
             self._dirty = True
             if self._policy.due(float(t)):
                 if self.write_at_end:

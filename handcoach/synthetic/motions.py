@@ -21,10 +21,11 @@ from .hand_model import HandGeometry, HandPose, Skeleton, skeleton
 
 EXERCISES: tuple[str, ...] = ("tendon_glides", "fist", "finger_spread", "thumb_opposition",
                               "pip_blocking", "dip_blocking", "forearm_rotation",
-                              "wrist_flex_ext")
+                              "wrist_flex_ext", "wrist_deviation")
 DEFAULT_REPS: dict[str, int] = {"tendon_glides": 2, "fist": 3, "finger_spread": 3,
                                 "thumb_opposition": 4, "pip_blocking": 3, "dip_blocking": 3,
-                                "forearm_rotation": 3, "wrist_flex_ext": 3}
+                                "forearm_rotation": 3, "wrist_flex_ext": 3,
+                                "wrist_deviation": 3}
 
 
 def _fingers(mcp: float, pip: float, dip: float, spread: float = 0.0, **thumb: float
@@ -149,6 +150,12 @@ def rep_keyframes(exercise: str, rep: int, hold_s: float | None) -> list[Keyfram
         return [Keyframe(replace(RELAXED, wrist_flex=60.0), hold, 1.0),
                 Keyframe(replace(RELAXED, wrist_flex=-55.0), hold, 1.6),
                 Keyframe(RELAXED, 0.3 * hold, 1.0)]
+    if exercise == "wrist_deviation":
+        # Radial 20, ulnar 30 deg: the normal range (docs/clinical.md).
+        hold = 0.8 if h is None else h
+        return [Keyframe(replace(RELAXED, wrist_dev=20.0), hold, 0.8),
+                Keyframe(replace(RELAXED, wrist_dev=-30.0), hold, 1.2),
+                Keyframe(RELAXED, 0.3 * hold, 0.8)]
     raise ValueError(f"unknown exercise {exercise!r}; expected one of: {', '.join(EXERCISES)}")
 
 
@@ -184,7 +191,8 @@ def _rest_pose(exercise: str) -> HandPose:
     """The pose an exercise starts and ends in."""
     if exercise == "finger_spread":
         return TOGETHER
-    return RELAXED if exercise in ("forearm_rotation", "wrist_flex_ext") else STRAIGHT
+    return RELAXED if exercise in ("forearm_rotation", "wrist_flex_ext", "wrist_deviation") \
+        else STRAIGHT
 
 
 def _vary(key: Keyframe, rng: np.random.Generator, deg: float) -> Keyframe:

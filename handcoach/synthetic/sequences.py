@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.frame import HandFrame, HandObservation
+from vision.frame import HandFrame, HandObservation, WristAngles
 from vision.kinematics import measure
 from vision.landmarks import PALM, WRIST, Side
+from vision.wrist import wrist_angles_3d
 
 from .hand_model import HandGeometry, skeleton
 from .motions import MotionTrack
@@ -132,24 +133,29 @@ class LandmarkSequence:
 
     def frames(self, hands_in_view: Sequence[int] | None = None) -> Iterator[HandFrame]:
         """Each frame as the per-frame path hands it to the engine: measured from the
-        world landmarks (and the elbow, when there is one), or without a hand where
-        dropped. hands_in_view: per frame, how many hands the camera saw (default 1)."""
+        world landmarks (and, with the elbow, the wrist against the forearm in 3-D, as
+        if both motions were in view), or without a hand where dropped. hands_in_view:
+        per frame, how many hands the camera saw (default 1)."""
         w, h = _IMAGE
         for i, t in enumerate(self.times):
             world = self.world[i]
             if np.isnan(world).any():
                 yield HandFrame(float(t), w, h, None)
                 continue
-            forearm = None
+            forearm = wrist = None
             if self.elbow is not None and not np.isnan(self.elbow[i]).any():
                 forearm = world[WRIST] - self.elbow[i]
+                flexion, deviation = wrist_angles_3d(forearm, world, self.chirality)
+                wrist = WristAngles(flexion, deviation, "pose",
+                                    float(np.degrees(np.arctan2(forearm[1], forearm[0]))))
             image = world * _PX_PER_M + (w / 2, h / 2, 0.0)
             hand = HandObservation(image=image, world=world, side=self.chirality,
                                    chirality=self.chirality, score=1.0)
             n = 1 if hands_in_view is None else int(hands_in_view[i])
             others = (hand,) * max(n - 1, 0)
             yield HandFrame(float(t), w, h, hand, others,
-                            measures=measure(world, self.chirality, forearm=forearm))
+                            measures=measure(world, self.chirality, forearm=forearm),
+                            wrist=wrist)
 
 
 def _in_spans(times: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray:

@@ -1,0 +1,68 @@
+"""The kinematics stage of the per-frame path: a frame in, the same frame measured out.
+
+    measurer = HandMeasurer().start()         # loads the angle model and accuracy table
+    frame = measurer.update(frame)            # frame.measures: angles, view, trust
+
+Each hand's measures (vision.kinematics.measure) with the flexion HandCoach reports (the
+learned correction of vision.angle_model), the view the hand is seen from
+(vision.views), each reading's measured error in that view and whether it is trusted
+(vision.accuracy): not when its joint errs by more than TRUST_MAX_DEG on average in that
+view, nor when its finger points at the lens, nor when the whole hand does (end-on,
+where no view is clear).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from .accuracy import ACCURACY_FILE, TRUST_MAX_DEG, AccuracyTable
+from .angle_model import DEFAULT_MODEL, AngleModel
+from .frame import HandFrame
+from .kinematics import arm_forearm, measure
+from .landmarks import N_ANGLES
+from .views import classify_view
+
+
+class HandMeasurer:
+    """model: the angle model file, or None for the uncorrected estimate (the blend of
+    MediaPipe's two 3D estimates; benchmarks compare the two). accuracy: the table of
+    measured errors by view, or None to mark nothing (the benchmark that makes it)."""
+
+    def __init__(self, model: str | Path | None = DEFAULT_MODEL,
+                 accuracy: str | Path | None = ACCURACY_FILE) -> None:
+        self.model = model
+        self.accuracy = accuracy
+        self._angles: AngleModel | None = None
+        self._table: AccuracyTable | None = None
+        self._started = False
+
+    def start(self) -> HandMeasurer:
+        """Load the model and the table (ValueError, one line, for a broken file)."""
+        if not self._started:
+            self._angles = None if self.model is None else AngleModel(self.model).start()
+            self._table = None if self.accuracy is None else AccuracyTable.load(self.accuracy)
+            self._started = True
+        return self
+
+    def update(self, frame: HandFrame) -> HandFrame:
+        hand = frame.hand
+        if hand is None:
+            return frame
+        if not self._started:
+            self.start()
+        m = measure(hand.world, hand.chirality, hand.image, arm_forearm(frame.arm, hand),
+                    self._angles, hand.image_measured)
+        view = classify_view(hand.world, hand.chirality)
+        if self._table is None:
+            return replace(frame, measures=replace(m, view=view.name))
+        error = self._table.error(view.name)
+        trusted = error <= TRUST_MAX_DEG
+        if view.end_on:
+            trusted = np.zeros(N_ANGLES, dtype=bool)
+        elif m.pointing is not None and m.pointing.any():
+            trusted = trusted & ~np.append(np.repeat(m.pointing, 3), (False, False))
+        return replace(frame, measures=replace(m, view=view.name, error_deg=error,
+                                               trusted=trusted))
