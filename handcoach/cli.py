@@ -64,9 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     se_sub = se.add_subparsers(dest="sessions_command", required=True, parser_class=_Parser)
     ex = se_sub.add_parser("export", help="print saved sessions, one row per session")
     ex.add_argument("--patient", metavar="NAME", help="only this patient's sessions")
-    ex.add_argument("--format", choices=("csv", "json"), default="csv",
-                    help="csv (default; a spreadsheet opens it) or json (a list of objects "
-                         "with the same keys)")
+    ex.add_argument("--format", choices=("csv", "json", "fhir"), default="csv",
+                    help="csv (default; a spreadsheet opens it), json (a list of objects "
+                         "with the same keys) or fhir (one HL7 FHIR R4 Bundle: patients, "
+                         "range of motion, pain, prescriptions; docs/fhir.md)")
     ex.add_argument("--reps", action="store_true",
                     help="one row per rep instead: its time, positions, holds, flags and "
                          "peak and lowest flexion per joint")
@@ -168,6 +169,12 @@ def _finish_recording(recorder: BackgroundRecorder, started: datetime,
 
 
 def _sessions(args: argparse.Namespace) -> int:
+    if args.format == "fhir":
+        if args.reps:
+            raise UsageError("--reps has no FHIR form: use --format csv or json")
+        from handcoach.fhir_command import print_fhir_export
+
+        return print_fhir_export(args.patient)
     if args.reps:
         from handcoach.report_command import print_rep_export
 

@@ -19,6 +19,9 @@ import unicodedata
 
 #: the longest name the store keeps (patients.name, users.name are 200 characters).
 MAX_NAME = 200
+#: the longest message or note a patient or therapist may send: a few paragraphs, what a
+#: note between visits needs; a pasted document is refused rather than cut.
+MAX_MESSAGE = 2000
 #: bidirectional overrides and isolates: invisible, and they reorder what follows them
 #: (a name could display as someone else's). Zero-width joiners stay: emoji and several
 #: scripts need them.
@@ -28,7 +31,8 @@ _KEPT = frozenset("\t\n")
 
 
 class BadName(ValueError):
-    """A name that cannot be used; the message is one line for the person typing it."""
+    """A name (or a message) that cannot be used; the message is one line for the person
+    typing it."""
 
 
 def _is_control(ch: str) -> bool:
@@ -53,6 +57,28 @@ def person_name(raw: str | None, what: str = "a name") -> str:
     if len(name) > MAX_NAME:
         raise BadName(f"{what} has at most {MAX_NAME} characters")
     return name
+
+
+def message_text(raw: str | None, what: str = "a message") -> str:
+    """A message or note as stored: NFC, line breaks kept (as \\n, at most one empty line
+    in a row), spaces within a line collapsed, trimmed. Raises BadName (one line) for an
+    empty one, one over MAX_MESSAGE characters, or one with control characters other than
+    line breaks and tabs (an ESC or a bidirectional override would reach the reader's
+    screen or terminal as a command)."""
+    text = unicodedata.normalize("NFC", (raw or "").replace("\r\n", "\n").replace("\r", "\n"))
+    bad = next((ch for ch in text if _is_control(ch) and ch not in "\n\t"), None)
+    if bad is not None:
+        raise BadName(f"{what} cannot contain control characters (found U+{ord(bad):04X})")
+    lines: list[str] = []
+    for line in (" ".join(part.split()) for part in text.split("\n")):
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    body = "\n".join(lines).strip()
+    if not body:
+        raise BadName(f"{what} is empty")
+    if len(body) > MAX_MESSAGE:
+        raise BadName(f"{what} has at most {MAX_MESSAGE} characters")
+    return body
 
 
 def printable(text: str) -> str:

@@ -1,5 +1,5 @@
-"""The one-page PDF progress report (review/report.py), read back as a therapist sees it:
-rendered by poppler (pdfinfo, pdftoppm, pdftotext)."""
+"""The PDF progress report (review/report.py), read back as a therapist sees it: rendered
+by poppler (pdfinfo, pdftoppm, pdftotext). One page for a typical month, two at most."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from test_review import TZ, berlin, prescription, rom, session, tam_of
+from test_review import TZ, berlin, prescription, rom, session, tam_of  # noqa: I001
 
 from handcoach.review import ReportInput, build_report, grade_tam, patient_flags
 from handcoach.review.flags import (
@@ -22,6 +22,7 @@ from handcoach.review.flags import (
     PAIN_RISING,
     ROM_FALLING,
 )
+from handcoach.storage.messages import MessageInfo
 
 START, END = date(2026, 11, 1), date(2026, 11, 30)
 PATIENT = "Zoë Łukasiewicz-Ferreira"
@@ -36,7 +37,8 @@ LEFT_ROM = rom(**{f"{f}_{j}": v for f in ("index", "middle", "ring", "little")
 
 
 def _tools() -> None:
-    missing = [t for t in ("pdfinfo", "pdftoppm", "pdftotext") if shutil.which(t) is None]
+    missing = [t for t in ("pdfinfo", "pdftoppm", "pdftotext", "pdfimages")
+               if shutil.which(t) is None]
     if missing:
         pytest.skip(f"poppler-utils not installed ({', '.join(missing)} missing): "
                     "apt-get install poppler-utils")
@@ -48,12 +50,14 @@ def _poppler(*args: str) -> str:
     return proc.stdout
 
 
-def _read(pdf: bytes, tmp_path: Path) -> tuple[str, np.ndarray]:
-    """Check the PDF is one page that renders with ink on it; return its text, with runs
-    of white space made single spaces (pdftotext wraps and pads), and the page in grey."""
+def _read(pdf: bytes, tmp_path: Path, pages: int = 1) -> tuple[str, np.ndarray]:
+    """Check the PDF has `pages` pages and renders with ink on it; return its text, with
+    runs of white space made single spaces (pdftotext wraps and pads), and the first page
+    in grey."""
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    assert re.search(r"^Pages:\s+1$", _poppler("pdfinfo", str(path)), re.MULTILINE)
+    info = _poppler("pdfinfo", str(path))
+    assert re.search(rf"^Pages:\s+{pages}$", info, re.MULTILINE), info
     _poppler("pdftoppm", "-r", "50", "-png", "-singlefile", str(path), str(tmp_path / "page"))
     image = cv2.imread(str(tmp_path / "page.png"), cv2.IMREAD_GRAYSCALE)
     assert image is not None
@@ -61,6 +65,13 @@ def _read(pdf: bytes, tmp_path: Path) -> tuple[str, np.ndarray]:
     assert (image < 100).sum() > 500, "the page rendered blank"
     text = _poppler("pdftotext", "-layout", str(path), "-")
     return " ".join(text.split()), image
+
+
+def _chart_pages(tmp_path: Path) -> list[int]:
+    """The pages of the last report _read wrote that carry the charts (one image, the
+    report's only one: pdfimages lists it)."""
+    listing = _poppler("pdfimages", "-list", str(tmp_path / "report.pdf"))
+    return [int(line.split()[0]) for line in listing.splitlines()[2:] if line.strip()]
 
 
 def _ink(page: np.ndarray, top_mm: float, bottom_mm: float) -> int:
@@ -111,7 +122,8 @@ def test_progress_report(tmp_path):
     flags = patient_flags(sessions, versions, END, TZ)
     assert {f.code for f in flags} == {MISSED_DAYS, PAIN_RISING}
 
-    text, page = _read(report_of(sessions, versions), tmp_path)
+    # Three sessions a day for a month: the table goes on to a second page.
+    text, page = _read(report_of(sessions, versions), tmp_path, pages=2)
     assert "HandCoach progress report" in text
     assert PATIENT in text
     assert "Dr Inês Silva" in text
@@ -140,7 +152,7 @@ def test_progress_report(tmp_path):
 def test_tam_is_graded_against_260_without_the_other_hand(tmp_path):
     _tools()
     sessions, versions = month_of_progress(with_left=False)
-    text, _ = _read(report_of(sessions, versions), tmp_path)
+    text, _ = _read(report_of(sessions, versions), tmp_path, pages=2)
     assert "Index 237° normal 260° 91% good" in text
     assert text.count("normal 260°") == 4 and "other hand 250°" not in text
 
@@ -163,7 +175,7 @@ def test_a_new_patient_without_prescription_or_sessions(tmp_path):
     assert "No sessions in this period." in text and "No flags" in text
 
 
-def test_everything_at_once_still_fits_on_one_page(tmp_path):
+def test_everything_at_once_still_fits_on_two_pages(tmp_path):
     """Both hands treated, every flag raised, a year-long period, very long names."""
     _tools()
     sessions, versions = month_of_progress()
@@ -185,11 +197,73 @@ def test_everything_at_once_still_fits_on_one_page(tmp_path):
     flags = patient_flags(sessions, versions, END, TZ)
     assert {f.code for f in flags} == {MISSED_DAYS, PAIN_RISING, ROM_FALLING,
                                        OVER_PRESCRIPTION, FORM_WARNINGS}
-    text, page = _read(pdf, tmp_path)
+    text, page = _read(pdf, tmp_path, pages=2)
     assert "Maria da Conceição" in text
     assert "Right hand: maximum flexion" in text and "Left hand: maximum flexion" in text
     assert text.count("Total active motion") == 2
     assert "Thumb IP" in text.split("Left hand")[1]  # the second table is complete
     for flag in flags:  # each at most two lines: the start of every message is there
         assert flag.message[:60] in text
-    assert _ink(page, 250, 280) > 300, "no charts below the tables"
+    assert len(_chart_pages(tmp_path)) == 1, "no charts"
+
+
+def note(number: int, when: datetime, body: str, *, patient: bool = True,
+         session_id: int | None = None) -> MessageInfo:
+    return MessageInfo(number, 1, session_id, PATIENT if patient else "Dr Inês Silva",
+                       "patient" if patient else "therapist", body, when, None)
+
+
+def test_the_report_holds_the_prescription_every_session_and_the_notes(tmp_path):
+    _tools()
+    sessions, versions = month_of_progress()
+    hurt = sorted(sessions, key=lambda s: s.started_at)[-1]          # pain 2 -> 5
+    notes = [note(1, berlin(date(2026, 11, 30), 20),
+                  "It hurt when I closed the fist.\nThe ring finger mostly.",
+                  session_id=hurt.id),
+             note(2, berlin(date(2026, 11, 30), 21), "Rest tomorrow, then half the reps.",
+                  patient=False),
+             note(3, berlin(date(2026, 10, 20), 8), "Before the period: not in it.")]
+    text, _ = _read(report_of(sessions, versions, messages=notes), tmp_path, pages=2)
+    # The prescription in force on the last day: version 2, both exercises, the targets.
+    assert "Prescription in force Right hand, version 2 (2026-11-14, Dr Silva)" in text
+    assert "1. Full fist 10 x 1 set, hold 3 s, 2 a day, at most 40 reps a day" in text
+    assert "2. Tendon glides 10 x 1 set, hold 3 s, 1 a day, at most 20 reps a day" in text
+    assert "Targets: index PIP 95°, index MCP 85°" in text
+    # Every session of the period, once, with its reps, pain and TAM.
+    for s in sessions:
+        at = s.started_at.astimezone(TZ)
+        name = "Full fist" if s.exercise == "fist" else "Tendon glides"
+        pain = "-" if s.pain_before is None else f"{s.pain_before}→{s.pain_after}"
+        tam = "/".join(f"{s.tam[f]:.0f}" for f in ("index", "middle", "ring", "little"))
+        row = (f"{at:%m-%d %H:%M} {name} {s.hand_side[0].upper()} {s.reps}/10 {pain} "
+               f"TAM {tam}")
+        assert text.count(row) == 1, row
+    # The notes of the period, oldest first, with the session a note is about.
+    first = text.index(f"2026-11-30 20:00 {PATIENT} (patient), about Full fist of 11-30 "
+                       f"{hurt.started_at.astimezone(TZ):%H:%M}: It hurt when I closed "
+                       "the fist. / The ring finger mostly.")
+    assert "Before the period" not in text
+    assert first < text.index("2026-11-30 21:00 Dr Inês Silva (therapist): Rest tomorrow")
+    assert "Page 1 of 2" in text and "Page 2 of 2" in text
+
+
+def test_a_typical_month_is_one_page(tmp_path):
+    """A full fist once a day for four weeks (a few days missed), two notes."""
+    _tools()
+    versions = [prescription(1, berlin(date(2026, 10, 28), 11), {"fist": (1, 20)},
+                             targets={"index": {"pip": 95.0}})]
+    days = [START + timedelta(days=d) for d in range(30) if d % 7 != 3]
+    sessions = [session(day, at=time(9), pain=(3, 2)) for day in days]
+    notes = [note(1, berlin(date(2026, 11, 9), 10), "Easier today =HYPERLINK(\"x\") **ok**"),
+             note(2, berlin(date(2026, 11, 9), 18), "Good. Keep going \U0010fffd",
+                  patient=False)]
+    text, page = _read(report_of(sessions, versions, messages=notes), tmp_path, pages=1)
+    assert "1. Full fist 10 x 1 set, hold 3 s, 1 a day, at most 20 reps a day" in text
+    for day in days:
+        assert f"{day:%m-%d} 09:00 Full fist R 10/10 3→2 TAM 245/245/245/245" in text
+    # What the patient typed, printed as typed (no formula, no markup).
+    assert 'Easier today =HYPERLINK("x") **ok**' in text
+    # A character no font has does not stop the report: it prints as "?".
+    assert "Good. Keep going ?" in text and "more in the app" not in text
+    assert _chart_pages(tmp_path) == [1]
+    assert "Page 1 of" not in text

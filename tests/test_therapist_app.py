@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from handcoach.accounts import Access, add_user, sign_in
 from handcoach.analysis import save_analysis
+from handcoach.review.fhir import read_angles
 from handcoach.review.grading import grade_tam
 from handcoach.storage import SessionRecorder, Store, list_sessions
 from handcoach.synthetic.motions import build_track
@@ -229,7 +230,8 @@ def test_prescribe_saves_versions_with_who_and_when_and_the_patient_sees_them(cl
     # Bo signs in: his Today page lists exactly those exercises with that dose.
     bo_at = signed_in("bo")
     assert bo_at.title[0].value == "Today's exercises"
-    assert [s.value for s in bo_at.subheader] == ["PIP blocking", "Full fist"]
+    assert [s.value for s in bo_at.subheader] == ["PIP blocking", "Full fist",
+                                                  "Notes and messages"]
     assert any("6 reps x 1 set" in m.value for m in bo_at.markdown)
     assert any("hold 5 s" in m.value for m in bo_at.markdown)
     assert bo_at.info[0].value.replace("\\", "") == "From your therapist: Stop if it hurts."
@@ -301,23 +303,30 @@ def test_review_shows_the_session_its_tam_grade_a_rep_replay_and_the_pdf(clinic,
 
     # Report & export.
     assert [b.proto.label for b in at.get("download_button")] == [
-        "PDF report (one page)", "Sessions (CSV)", "Range of motion per rep (CSV)"]
+        "PDF report", "Sessions (CSV)", "Range of motion per rep (CSV)",
+        "For the clinic's record (FHIR R4)"]
     today = datetime.now().astimezone().date()
     stem = f"handcoach-ann-lee-{(today - timedelta(days=27)).isoformat()}-{today.isoformat()}"
-    assert {f"{stem}.pdf", f"{stem}-sessions.csv", f"{stem}-reps.csv"} <= set(downloads)
+    assert {f"{stem}.pdf", f"{stem}-sessions.csv", f"{stem}-reps.csv",
+            f"{stem}-fhir.json"} <= set(downloads)
     assert downloads[f"{stem}.pdf"]().startswith(b"%PDF")
     assert len(downloads[f"{stem}-sessions.csv"]().splitlines()) == 1 + 2
     assert len(downloads[f"{stem}-reps.csv"]().splitlines()) == 1 + 3
+    # The FHIR bundle holds the live session's angles, as the store has them.
+    angles = read_angles(downloads[f"{stem}-fhir.json"]())
+    assert angles[(live.id, "index", "pip")] == (
+        round(live.rom["index"]["pip"]["min"]), round(live.rom["index"]["pip"]["max"]))
     # Each download is in the audit log, after the views of the page that offered it.
     from handcoach.storage import audit
 
     tess = [(r.action, r.patient, r.detail) for r in audit.read(clinic)
             if r.username == "tess" and r.action in ("view", "report", "export")]
     span = f"{(today - timedelta(days=27)).isoformat()} to {today.isoformat()}"
-    assert tess[-3:] == [("report", "Ann Lee", f"PDF {span}"),
+    assert tess[-4:] == [("report", "Ann Lee", f"PDF {span}"),
                          ("export", "Ann Lee", f"sessions CSV {span}"),
-                         ("export", "Ann Lee", f"reps CSV {span}")]
-    assert ("view", "Ann Lee", None) in tess[:-3]
+                         ("export", "Ann Lee", f"reps CSV {span}"),
+                         ("export", "Ann Lee", f"FHIR bundle {span}")]
+    assert ("view", "Ann Lee", None) in tess[:-4]
 
 
 # -- who sees what ---------------------------------------------------------------------------
@@ -406,3 +415,57 @@ def test_no_page_opens_when_the_database_cannot_say_who_may_sign_in(env, monkeyp
     (error,) = at.error
     assert error.value.startswith("HandCoach cannot reach its results database")
     assert not at.title and not at.text_input                # no page, no "Your name"
+
+
+# -- messages --------------------------------------------------------------------------------
+def test_a_note_after_a_session_a_flag_a_reply_and_nobody_else_sees_them(clinic):
+    note = "It hurt when I closed the fist [see](http://x.example) **really**"
+    at = signed_in("ann")
+    assert "Notes and messages" in [s.value for s in at.subheader]
+    about = next(s for s in at.selectbox if s.label == "About")
+    [live] = [s for s in list_sessions("Ann Lee", clinic) if s.source == "live"]
+    about.set_value(live.id)
+    at.text_area(key="note-body").input(note)
+    at.button(key="FormSubmitter:note-Send to my therapist").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "Sent. Your therapist will read it."
+    assert at.text_area(key="note-body").value == ""          # ready for the next one
+    # Her own note is on her page, as text (the link and the stars stay characters).
+    shown = [m.value for m in at.markdown if "It hurt" in m.value]
+    assert [s.replace("\u2060", "").replace("\\", "") for s in shown] == [note]
+
+    # Her therapist: the flag on the list, the note on the review, a reply.
+    tess = signed_in("tess")
+    rows = tess.dataframe[0].value.set_index("Patient")
+    assert rows.loc["Ann Lee", "Messages"] == "✉️ 1 new message"
+    assert rows.loc["Bo Day", "Messages"] == "-"
+    assert any("Ann Lee" in m.value and "1 new message" in m.value for m in tess.markdown)
+    tess.session_state["review_patient"] = ids_of(clinic)["Ann Lee"]
+    open_page(tess, "review")
+    assert any(s.value.startswith("✉️ New from Ann Lee") for s in tess.subheader)
+    heads = [m.value for m in tess.markdown if m.value.startswith("🔵 New")]
+    assert heads and "about Full fist" in heads[0]
+    assert "Messages (1 new)" in [t.label for t in tess.tabs]
+    tess.text_area(key="reply-body").input("Rest tomorrow, then half the reps.")
+    tess.button(key="FormSubmitter:reply-Send").click().run()
+    assert not tess.exception, tess.exception
+    assert "Sent." in tess.success[0].value
+    assert not any(s.value.startswith("✉️ New") for s in tess.subheader)   # read now
+    open_page(tess, "patients")
+    assert tess.dataframe[0].value.set_index("Patient").loc["Ann Lee", "Messages"] == "-"
+
+    # Ann, at her next click, sees the reply, marked new once.
+    ann = at.run()
+    assert ann.info[-1].value == "Your therapist has written to you (1 new message)."
+    assert any("Rest tomorrow" in m.value for m in ann.markdown)
+    ann.run()                                          # the next look: no longer new
+    assert not any("written to you" in i.value for i in ann.info)
+    assert any("Rest tomorrow" in m.value for m in ann.markdown)
+
+    # Another patient sees none of it (another therapist: test_messages.py).
+    bo = signed_in("bo")
+    assert "It hurt" not in texts(bo) and "Rest tomorrow" not in texts(bo)
+    from handcoach.storage import audit
+
+    assert ("tess", "view", "Ann Lee", "messages") in [
+        (r.username, r.action, r.patient, r.detail) for r in audit.read(clinic)]

@@ -1,8 +1,9 @@
 """Patients: the therapist's list, what to look at first, and adding a patient.
 
 One row per patient the signed-in user may see (their own; an administrator: all), with
-the rule-based flags of review.flags, when they last exercised, and how closely they
-followed the prescription this week. Read through storage.Access only.
+the rule-based flags of review.flags, a "new message" flag while a patient's note waits
+unread (its words are on the Review page, not here), when they last exercised, and how
+closely they followed the prescription this week. Read through storage.Access only.
 """
 
 from __future__ import annotations
@@ -37,9 +38,18 @@ def prescription_text(version: PrescriptionInfo | None) -> str:
     return f"v{version.version}, {n} exercise{'s' if n != 1 else ''}"
 
 
+def messages_text(unread: int) -> str:
+    """'✉️ 2 new messages', or '-'."""
+    if not unread:
+        return "-"
+    return f"✉️ {unread} new message{'s' if unread != 1 else ''}"
+
+
 def summary_row(p: PatientInfo, sessions: list[SessionInfo], versions: list[PrescriptionInfo],
-                flags: list[Flag], tz: tzinfo, now: date) -> dict[str, object]:
-    """The patient's row of the list (sessions: the last LOOKBACK_DAYS of them)."""
+                flags: list[Flag], tz: tzinfo, now: date, unread: int = 0
+                ) -> dict[str, object]:
+    """The patient's row of the list (sessions: the last LOOKBACK_DAYS of them; unread:
+    the patient's notes waiting for this user)."""
     first = now - timedelta(days=WEEK_DAYS - 1)
     rate = adherence_rate(adherence_days(sessions, versions, first, now, tz))
     current: dict[str, PrescriptionInfo] = {}
@@ -50,6 +60,7 @@ def summary_row(p: PatientInfo, sessions: list[SessionInfo], versions: list[Pres
     return {
         "Patient": p.name,
         "Flags": ", ".join(flag_label(f) for f in flags) or "✓ none",
+        "Messages": messages_text(unread),
         "Last session": (local_day(last, tz).isoformat() if last
                          else f"none in {LOOKBACK_DAYS} days"),
         "Sessions, 7 days": sum(1 for s in sessions if local_day(s.started_at, tz) >= first),
@@ -112,6 +123,7 @@ tz = local_tz()
 try:
     now = today(tz)
     recent = acc.sessions(since=day_start(now - timedelta(days=LOOKBACK_DAYS - 1), tz))
+    unread = acc.unread()
     by_name: dict[str, list[SessionInfo]] = {}
     for s in recent:
         by_name.setdefault(s.patient, []).append(s)
@@ -120,8 +132,8 @@ try:
         mine = by_name.get(p.name, [])
         versions = acc.prescriptions(p.id)
         flags = patient_flags(mine, versions, now, tz)
-        rows.append(summary_row(p, mine, versions, flags, tz, now))
-        if flags:
+        rows.append(summary_row(p, mine, versions, flags, tz, now, unread.get(p.id, 0)))
+        if flags or unread.get(p.id):
             flagged.append((p, flags))
 except StoreError as exc:
     st.error(f"The results database cannot be read just now: {exc}")
@@ -149,11 +161,14 @@ else:
     if flagged:
         st.subheader("What to look at first")
         for p, flags in flagged:
+            if unread.get(p.id):
+                st.markdown(f"- **{plain(p.name)}**: {messages_text(unread[p.id])}, "
+                            "to read on the Review page.")
             for f in flags:
                 st.markdown(f"- **{plain(p.name)}**: {flag_line(f)}")
     else:
         st.caption("No flags: nobody missed days, reported rising pain or lost motion "
-                   "this week.")
+                   "this week, and no new messages.")
 
 st.divider()
 add_patient_form(acc)

@@ -1,9 +1,11 @@
 """Review one patient: what stands out, how they are doing, each session down to a rep.
 
-Three tabs: Overview (flags, adherence, pain, ROM and TAM over the period), Sessions (the
-list; one session's reps and warnings; a rep replayed from its stored frames) and Report &
-export (a one-page PDF, sessions and per-rep CSV). Everything is read through
-storage.Access, so a patient who is not the therapist's is "No such patient." and no data.
+The patient's new notes first (marked read once shown), then four tabs: Overview (flags,
+adherence, pain, ROM and TAM over the period), Sessions (the list; one session's reps,
+warnings and the patient's notes about it; a rep replayed from its stored frames),
+Messages (the thread and a reply) and Report & export (the PDF, a FHIR bundle, sessions
+and per-rep CSV). Everything is read through storage.Access, so a patient who is not the
+therapist's is "No such patient." and no data.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from app.charts import adherence_calendar, pain_chart, rep_curves, rom_chart
 from app.flag_labels import flag_line
 from app.joints import measured_joints
 from app.local_time import day_span, day_start, local_naive, local_tz, today, when_text
+from app.messages import body_markdown, send, sent_notice, show_thread, unread_for_me
 from app.picker import pick_patient
 from app.safe_text import plain
 from app.skeleton import draw_hand
@@ -37,8 +40,9 @@ from handcoach.review.fonts import ReportError, fallbacks_for
 from handcoach.review.grading import best_tam, grade_tam
 from handcoach.review.report import ReportInput, build_report, report_texts
 from handcoach.review.trends import pain_trend, rom_trend
-from handcoach.storage import PrescriptionInfo, SessionInfo, StoreError
+from handcoach.storage import MessageInfo, PrescriptionInfo, SessionInfo, StoreError
 from handcoach.storage.records import export_columns
+from handcoach.text import MAX_MESSAGE
 from vision.accuracy import AccuracyTable
 from vision.landmarks import ANGLE_NAMES
 
@@ -267,7 +271,8 @@ def replay(acc: Access, s: SessionInfo, reps: list[Rep], ex: Exercise | None) ->
                                         "from the camera (measured joints in orange)")
 
 
-def show_session(acc: Access, sessions: list[SessionInfo]) -> None:
+def show_session(acc: Access, sessions: list[SessionInfo], thread: list[MessageInfo]
+                 ) -> None:
     st.dataframe(sessions_table(sessions), hide_index=True, width="stretch")
     newest_first = list(reversed(sessions))
     by_id = {s.id: s for s in newest_first}
@@ -291,8 +296,36 @@ def show_session(acc: Access, sessions: list[SessionInfo]) -> None:
         st.caption("No warnings in this session.")
     if s.note:
         st.caption(f"Note: {plain(s.note)}")
+    notes = [m for m in thread if m.session_id == s.id]
+    if notes:
+        st.subheader("The patient's notes on this session")
+        for m in reversed(notes):
+            st.markdown(f"**{plain(m.author)}**, {when_text(m.created_at, TZ)}: "
+                        + body_markdown(m.body))
     if reps:
         replay(acc, s, reps, ex)
+
+
+# -- messages ------------------------------------------------------------------------------
+def about_label(by_id: dict[int, SessionInfo]) -> Callable[[int], str | None]:
+    def label(session_id: int) -> str | None:
+        s = by_id.get(session_id)
+        return None if s is None else f"{exercise_name(s.exercise)}, " \
+            f"{when_text(s.started_at, TZ)}"
+    return label
+
+
+def show_messages(acc: Access, patient: PatientInfo, thread: list[MessageInfo],
+                  by_id: dict[int, SessionInfo]) -> None:
+    """The whole thread, newest first, and a reply to the patient."""
+    with st.form("reply"):
+        body = st.text_area(f"Write to {plain(patient.name)}", max_chars=MAX_MESSAGE,
+                            key="reply-body", help="The patient reads it on their Today "
+                            "page. Plain words: they are not clinicians.")
+        if st.form_submit_button("Send", type="primary"):
+            send(acc, patient.id, body, None, "Sent. The patient sees it on their Today page.",
+                 "reply-body")
+    show_thread(thread, False, TZ, about=about_label(by_id))
 
 
 # -- report and export ---------------------------------------------------------------------
@@ -311,13 +344,24 @@ def logged(acc: Access, action: str, patient_id: int, detail: str,
     return download
 
 
+def fhir_text(patient: PatientInfo, sessions: list[SessionInfo],
+              versions: list[PrescriptionInfo]) -> str:
+    """The period's sessions and every prescription version as one FHIR R4 Bundle."""
+    from handcoach.fhir_command import app_version
+    from handcoach.review.fhir import PatientRecord, build_bundle, bundle_json
+
+    names = {ex_id: ex.name for ex_id, ex in LIBRARY.items()}
+    record = PatientRecord(patient.id, patient.name, sessions, versions)
+    return bundle_json(build_bundle([record], datetime.now(TZ), app_version(), names))
+
+
 def show_downloads(acc: Access, patient: PatientInfo, history: list[SessionInfo],
                    sessions: list[SessionInfo], versions: list[PrescriptionInfo],
-                   first: date, last: date) -> None:
+                   first: date, last: date, thread: list[MessageInfo]) -> None:
     stem = f"handcoach-{slug(patient.name)}-{first.isoformat()}-{last.isoformat()}"
     report = ReportInput(patient=patient.name, hands=(), start=first, end=last,
                          generated_at=datetime.now(TZ), therapist=acc.principal.name,
-                         sessions=history, prescriptions=versions, tz=TZ)
+                         sessions=history, prescriptions=versions, tz=TZ, messages=thread)
     span = f"{first.isoformat()} to {last.isoformat()}"
     st.write(f"For {first:%d %b %Y} to {last:%d %b %Y}: {len(sessions)} sessions.")
     try:
@@ -325,7 +369,7 @@ def show_downloads(acc: Access, patient: PatientInfo, history: list[SessionInfo]
     except ReportError as exc:
         st.warning(f"No PDF report: {plain(exc)}.")
     else:
-        st.download_button("PDF report (one page)",
+        st.download_button("PDF report",
                            data=logged(acc, "report", patient.id, f"PDF {span}",
                                        lambda: build_report(report)),
                            file_name=f"{stem}.pdf", mime="application/pdf",
@@ -341,6 +385,13 @@ def show_downloads(acc: Access, patient: PatientInfo, history: list[SessionInfo]
                                    lambda: rep_csv(acc, sessions)),
                        file_name=f"{stem}-reps.csv", mime="text/csv", on_click="ignore",
                        icon="📊")
+    st.download_button("For the clinic's record (FHIR R4)",
+                       data=logged(acc, "export", patient.id, f"FHIR bundle {span}",
+                                   lambda: fhir_text(patient, sessions, versions)),
+                       file_name=f"{stem}-fhir.json", mime="application/fhir+json",
+                       on_click="ignore", icon="🏥",
+                       help="One HL7 FHIR R4 Bundle: the patient, each session's range of "
+                            "motion per joint and pain ratings, every prescription version.")
     st.caption("Times in the CSV files are UTC (ISO 8601); angles in degrees.")
 
 
@@ -361,6 +412,7 @@ try:
     history = acc.sessions(patient.id, *day_span(first - timedelta(days=BASELINE_DAYS),
                                                  last, TZ))
     versions = acc.prescriptions(patient.id)
+    thread = acc.messages(patient.id)
 except (NotVisible, StoreError) as exc:
     stop_on(exc)
 start = day_start(first, TZ)
@@ -368,7 +420,15 @@ sessions = [s for s in history if s.started_at >= start]
 moment = datetime.now(TZ)
 current = {h: v for h in ("left", "right") if (v := in_force(versions, h, moment))}
 
-overview, listing, export = st.tabs(["Overview", "Sessions", "Report & export"])
+by_session = {s.id: s for s in history}
+sent_notice()              # above the tabs: the page reopens on the first one
+new = unread_for_me(thread, reader_is_patient=False)
+if new:
+    st.subheader(f"✉️ New from {plain(patient.name)}")
+    show_thread(new, False, TZ, about=about_label(by_session))
+overview, listing, talk, export = st.tabs(
+    ["Overview", "Sessions", f"Messages ({len(new)} new)" if new else "Messages",
+     "Report & export"])
 with overview:
     show_flags(history, versions, last)
     show_adherence(sessions, versions, first, last)
@@ -377,8 +437,15 @@ with overview:
     show_tam(sessions, current)
 with listing:
     if sessions:
-        show_session(acc, sessions)
+        show_session(acc, sessions, thread)
     else:
         st.info("No sessions in this period.")
+with talk:
+    show_messages(acc, patient, thread, by_session)
 with export:
-    show_downloads(acc, patient, history, sessions, versions, first, last)
+    show_downloads(acc, patient, history, sessions, versions, first, last, thread)
+if new:
+    try:
+        acc.mark_read(patient.id)
+    except (NotVisible, StoreError):
+        pass   # still new at the next look: nothing is lost

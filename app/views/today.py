@@ -1,12 +1,41 @@
-"""Today's program: the prescribed exercises, their dose, and what is done today."""
+"""Today's program: the prescribed exercises, their dose, and what is done today; for a
+signed-in patient also a note to their therapist and the therapist's replies."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import streamlit as st
 
-from app.patient import patient_name, program, reps_today, saved_sessions, sessions_today
+from app.auth import client_address, current
+from app.local_time import local_tz, when_text
+from app.messages import send, sent_notice, show_thread, unread_for_me
+from app.patient import (
+    is_today,
+    patient_name,
+    program,
+    reps_today,
+    saved_sessions,
+    sessions_today,
+)
 from app.safe_text import plain
+from app.store import store
 from app.wording import dose_text
+from exercises.library import load_library
+from handcoach.accounts import Access, NotVisible
+from handcoach.storage import SessionInfo, StoreError
+from handcoach.text import MAX_MESSAGE
+
+TZ = local_tz()
+LIBRARY = load_library()
+
+
+def signed_in_patient() -> Access | None:
+    """The signed-in patient's Access (None: a home install, or staff)."""
+    who = current()
+    return Access(store(), who, client_address()) if who is not None \
+        and who.role == "patient" else None
+
 
 name = patient_name()
 plan = program()
@@ -36,3 +65,54 @@ for ex in plan.exercises:
                         width="stretch"):
             st.session_state.exercise = ex.id
             st.switch_page("views/exercise.py")
+
+
+# -- notes and messages (accounts on: a patient with a therapist to write to) ------------
+def session_label(s: SessionInfo) -> str:
+    """'Full fist, 2026-12-01 14:05': what a patient calls one of their sessions."""
+    ex = LIBRARY.get(s.exercise or "")
+    return f"{ex.name if ex else 'Measuring my joints'}, {when_text(s.started_at, TZ)}"
+
+
+def messages_section(acc: Access, saved: list[SessionInfo]) -> None:
+    """A note to the therapist (about one of the last week's sessions, or none) and the
+    thread with their replies, newest first."""
+    patient_id = acc.principal.patient_id or 0
+    st.divider()
+    st.subheader("Notes and messages")
+    try:
+        thread = acc.messages(patient_id)
+    except (StoreError, NotVisible) as exc:
+        st.warning(f"Your messages cannot be read just now: {plain(exc)}")
+        return
+    new = unread_for_me(thread, reader_is_patient=True)
+    if new:
+        st.info(f"Your therapist has written to you ({len(new)} new message"
+                f"{'s' if len(new) != 1 else ''}).")
+    sent_notice()
+    week_ago = datetime.now(timezone.utc) - timedelta(days=7)
+    recent = [s for s in reversed(saved) if s.started_at >= week_ago][:20]
+    by_id = {s.id: s for s in recent}
+    with st.form("note"):
+        about = st.selectbox("About", [None, *by_id], index=1 if recent
+                             and is_today(recent[0].started_at) else 0,
+                             format_func=lambda i: "Nothing in particular" if i is None
+                             else session_label(by_id[i]))
+        body = st.text_area("A note for your therapist", max_chars=MAX_MESSAGE, key="note-body",
+                            placeholder="How did it go? Did anything hurt, or feel hard?")
+        if st.form_submit_button("Send to my therapist", type="primary"):
+            send(acc, patient_id, body, about, "Sent. Your therapist will read it.",
+                 "note-body")
+    everything = {s.id: s for s in saved}
+    show_thread(thread, True, TZ, about=lambda i: session_label(everything[i])
+                if i in everything else None)
+    if new:
+        try:
+            acc.mark_read(patient_id)
+        except (StoreError, NotVisible):
+            pass   # still marked new next time: nothing is lost
+
+
+patient_acc = signed_in_patient()
+if patient_acc is not None:
+    messages_section(patient_acc, sessions or [])

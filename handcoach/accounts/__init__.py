@@ -20,7 +20,7 @@ from handcoach.lazy import lazy_exports
 #: where each public name lives, imported on first use (PEP 562): `handcoach analyze`
 #: needs only AccountError, and the rest brings SQLAlchemy and argon2 (0.5 s of start-up).
 _WHERE = {
-    "Access": "access", "NotVisible": "access", "PatientInfo": "access",
+    "Access": "access", "NotVisible": "errors", "PatientInfo": "access",
     "AccountError": "errors", "SignInRefused": "errors", "TooManyAttempts": "errors",
     "ABSOLUTE_LIMIT": "login", "IDLE_LIMIT": "login", "resume": "login",
     "sign_in": "login", "sign_out": "login", "Principal": "principal",
@@ -40,8 +40,8 @@ __getattr__ = lazy_exports(__name__, _WHERE)
 
 
 if TYPE_CHECKING:
-    from .access import Access, NotVisible, PatientInfo
-    from .errors import AccountError, SignInRefused, TooManyAttempts
+    from .access import Access, PatientInfo
+    from .errors import AccountError, NotVisible, SignInRefused, TooManyAttempts
     from .login import ABSOLUTE_LIMIT, IDLE_LIMIT, resume, sign_in, sign_out
     from .principal import Principal
     from .users import UserInfo, add_user, any_accounts, list_users, set_active, set_password

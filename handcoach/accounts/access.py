@@ -29,13 +29,10 @@ from handcoach.storage.models import ExerciseSession, Patient, Prescription, Use
 from handcoach.storage.prescriptions import check_prescription, prescription_info
 from handcoach.storage.records import PrescriptionInfo, SessionInfo, WarningRecord
 
-from .errors import AccountError
+from .errors import AccountError, NotVisible
+from .messaging import MessageAccess
 from .principal import Principal
 from .users import create_user, find_therapist
-
-
-class NotVisible(LookupError):
-    """Not there, or not this user's to see (deliberately the same message)."""
 
 
 @dataclass(frozen=True)
@@ -49,14 +46,14 @@ class PatientInfo:
     username: str | None
 
 
-class Access:
-    """The results store as one signed-in user may see it."""
+class Access(MessageAccess):
+    """The results store as one signed-in user may see it (messages: accounts/messaging.py)."""
 
     def __init__(self, store: Store, principal: Principal, client: str | None = None) -> None:
         self.store = store
         self.principal = principal
         self.client = client
-        self._viewed: set[int | None] = set()
+        self._viewed: set[object] = set()
 
     # -- scope ----------------------------------------------------------------------------
     def _scope(self) -> ColumnElement[bool]:
@@ -87,12 +84,14 @@ class Access:
         self._view(s, found[0], found[1], f"session {session_id}")
 
     def _view(self, s: Session, patient_id: int | None, patient: str | None,
-              detail: str | None = None) -> None:
+              detail: str | None = None, key: object = None) -> None:
         """The audit row of a staff member's first read of this patient's data (or of
-        the patients list: patient None) through this Access."""
-        if not self.principal.is_staff or patient_id in self._viewed:
+        the patients list: patient None) through this Access; `key` keeps a kind of read
+        apart (a patient's messages: its own row)."""
+        key = patient_id if key is None else key
+        if not self.principal.is_staff or key in self._viewed:
             return
-        self._viewed.add(patient_id)
+        self._viewed.add(key)
         audit.add(s, "view", user=self.principal, patient_id=patient_id, patient=patient,
                   detail=detail, client=self.client)
 
@@ -262,7 +261,7 @@ class Access:
                     row = Prescription(
                         patient_id=patient_id, hand=hand, version=latest + 1,
                         created_at=datetime.now(timezone.utc),
-                        created_by_id=self.principal.user_id,
+                        created_by_id=self.principal.user_id or None,
                         created_by=self.principal.name, exercises=exercises, doses=doses,
                         rom_targets=targets, note=note)
                     s.add(row)

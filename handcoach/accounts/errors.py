@@ -35,3 +35,7 @@ class SignInBusy(Exception):
 
     def __init__(self) -> None:
         super().__init__("HandCoach is busy just now. Please try again in a moment.")
+
+
+class NotVisible(LookupError):
+    """Not there, or not this user's to see (deliberately the same message)."""

@@ -114,3 +114,16 @@ def fallbacks_for(texts: Iterable[str]) -> list[FontFile]:
                               "fonts-noto-core, fonts-noto-cjk and fonts-symbola)")
         chosen.append(found)
     return chosen
+
+
+def printable_text(text: str, stand_in: str = "?") -> str:
+    """`text` with each character no installed font has replaced by `stand_in`: for what
+    a patient typed in a note, which must not stop their therapist's report (a name that
+    cannot be printed is refused instead: a report must not misname its patient)."""
+    primary = _cmap(PRIMARY.regular)
+    if all(ord(ch) < 32 or ch in _INVISIBLE or ord(ch) in primary for ch in text):
+        return text
+    fonts = _candidates()
+    return "".join(ch if ord(ch) < 32 or ch in _INVISIBLE or ord(ch) in primary
+                   or any(ord(ch) in _cmap(f.regular, f.collection) for f in fonts)
+                   else stand_in for ch in text)

@@ -1,8 +1,11 @@
-"""A one-page A4 PDF progress report a therapist attaches to the patient's chart.
+"""The A4 PDF progress report a therapist attaches to the patient's chart.
 
-One page on purpose: it is read between patients and filed. Everything that can grow
-(flags, hands, period length) is capped or scaled, so the page never overflows; the
-charts take whatever height is left.
+One page for a typical month, two at most: it is read between patients and filed, and it
+must hold on its own what the chart needs (the prescription in force, every session of
+the period with its reps, pain and key range of motion, adherence, the flags, the
+patient's notes). Everything that can grow (flags, hands, notes) is capped, so nothing
+overflows; the charts take the height left on the first page, and the sessions table
+and the notes go on a second page when they do not fit beside them.
 
 Text is set in DejaVu Sans, which matplotlib ships (mpl-data/fonts/ttf), with the Noto
 fonts (and Symbola) as fallbacks for what it lacks (review/fonts.py): a name in any
@@ -21,12 +24,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from matplotlib import dates as mdates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from exercises.norms import NORMAL_FLEXION_DEG, NORMAL_TAM_DEG
+from handcoach.storage.messages import MessageInfo
 from handcoach.storage.records import PrescriptionInfo, SessionInfo
 from vision.accuracy import AccuracyTable
 from vision.landmarks import ANGLE_NAMES, FINGERS
@@ -42,19 +45,37 @@ from .adherence import (
     sessions_by_day,
 )
 from .flags import Flag, patient_flags
-from .fonts import PRIMARY, fallbacks_for, shaping_available
+from .fonts import PRIMARY, fallbacks_for, printable_text, shaping_available
 from .grading import best_tam, grade_tam
+from .pdf_layout import (
+    BOTTOM,
+    CONTENT_W,
+    FONT,
+    FOOTER_Y,
+    GREY,
+    HEADER_FILL,
+    LINE,
+    MARGIN,
+    PAGE_W,
+    ROW,
+    TOP,
+)
+from .pdf_layout import cell as _cell
+from .pdf_layout import font as _font
+from .pdf_layout import heading as _heading
+from .pdf_layout import paragraph as _paragraph
+from .report_sections import (
+    notes_height,
+    notes_lines,
+    notes_section,
+    prescription_height,
+    prescription_section,
+    sessions_height,
+    sessions_rows,
+    sessions_section,
+)
 
-FONT = PRIMARY.family
 TITLE = "HandCoach progress report"
-
-PAGE_W, PAGE_H = 210.0, 297.0
-MARGIN = 12.0
-TOP = 10.0
-CONTENT_W = PAGE_W - 2 * MARGIN
-FOOTER_Y = PAGE_H - 9.0
-LINE = 4.2
-ROW = 3.7
 #: lines a flag may take; five codes at most, so flags never take more than ten lines.
 FLAG_LINES = 2
 #: the charts' height range, mm: above the maximum they look stretched, below the
@@ -62,8 +83,8 @@ FLAG_LINES = 2
 CHART_MAX_H = 85.0
 CHART_MIN_H = 40.0
 CHART_DPI = 200
-GREY = (110, 110, 110)
-HEADER_FILL = (232, 236, 242)
+#: pages at most: a month of daily sessions and notes fits on two.
+MAX_PAGES = 2
 FINGER_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
 
 
@@ -72,7 +93,8 @@ class ReportInput:
     """What a report is built from. sessions: the patient's (any period: the report keeps
     its own and looks further back only for flags' baselines); prescriptions: every
     version, both hands; hands: the treated hand(s), from the prescriptions when empty;
-    dates in the report are the patient's calendar days in `tz`."""
+    dates in the report are the patient's calendar days in `tz`; messages: the patient's
+    thread (any order; the report keeps the period's)."""
 
     patient: str
     hands: tuple[str, ...]
@@ -83,6 +105,7 @@ class ReportInput:
     sessions: Sequence[SessionInfo]
     prescriptions: Sequence[PrescriptionInfo]
     tz: tzinfo
+    messages: Sequence[MessageInfo] = ()
 
 
 def _hands(data: ReportInput) -> tuple[str, ...]:
@@ -108,57 +131,6 @@ def _max_flexion(sessions: Sequence[SessionInfo], finger: str, joint: str) -> fl
 def _mean(values: Sequence[float | int | None]) -> float | None:
     rated = [v for v in values if v is not None]
     return statistics.mean(rated) if rated else None
-
-
-# --- drawing helpers -------------------------------------------------------------------
-
-def _font(pdf: FPDF, size: float, style: str = "", colour: tuple[int, int, int] = (0, 0, 0)
-          ) -> None:
-    pdf.set_font(FONT, style, size)
-    pdf.set_text_color(*colour)
-
-
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    """The text, cut short with an ellipsis if it is wider than `width` mm."""
-    if pdf.get_string_width(text) <= width:
-        return text
-    text = text.rstrip("…")
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-
-def accuracy_statement() -> str:
-    """What we measured of the angles' accuracy (vision/models/accuracy.json, made by
-    benchmarks/accuracy_real.py), in the words the report prints."""
-    return AccuracyTable.load().statement()
-
-
-def _cell(pdf: FPDF, x: float, y: float, w: float, h: float, text: str, align: str = "L",
-          fill: bool = False) -> None:
-    pdf.set_xy(x, y)
-    pdf.cell(w, h, _fit(pdf, text, w - 1.0), align=align, fill=fill,
-             new_x=XPos.RIGHT, new_y=YPos.TOP)
-
-
-def _paragraph(pdf: FPDF, y: float, text: str, max_lines: int, x: float = MARGIN,
-               w: float = CONTENT_W, h: float = LINE) -> float:
-    """Wrapped text of at most `max_lines` lines (the last one cut short); returns the y
-    below it."""
-    lines = pdf.multi_cell(w, h, text, dry_run=True, output="LINES")
-    if len(lines) > max_lines:
-        lines = [*lines[:max_lines - 1], _fit(pdf, lines[max_lines - 1] + "…", w)]
-    for line in lines:
-        _cell(pdf, x, y, w, h, line)
-        y += h
-    return y
-
-
-def _heading(pdf: FPDF, y: float, text: str, x: float = MARGIN, w: float = CONTENT_W) -> float:
-    _font(pdf, 10, "B")
-    _cell(pdf, x, y, w, 5.0, text)
-    return y + 5.5
 
 
 # --- sections --------------------------------------------------------------------------
@@ -403,10 +375,26 @@ def _charts_png(width_mm: float, height_mm: float, data: ReportInput,
 # --- the report ------------------------------------------------------------------------
 
 def report_texts(data: ReportInput) -> list[str]:
-    """What people typed that the report prints: names and the therapist's notes."""
+    """What people typed that the report prints: names, the therapist's notes, the
+    messages."""
     return [data.patient, data.therapist,
             *(p.created_by for p in data.prescriptions),
-            *(p.note or "" for p in data.prescriptions)]
+            *(p.note or "" for p in data.prescriptions),
+            *(m.author for m in _printable(data.messages)),
+            *(m.body for m in _printable(data.messages))]
+
+
+def _printable(messages: Sequence[MessageInfo]) -> list[MessageInfo]:
+    """The messages with what no font can print shown as '?': a note never stops the
+    report."""
+    return [replace(m, author=printable_text(m.author), body=printable_text(m.body))
+            for m in messages]
+
+
+def accuracy_statement() -> str:
+    """What we measured of the angles' accuracy (vision/models/accuracy.json, made by
+    benchmarks/accuracy_real.py), in the words the report prints."""
+    return AccuracyTable.load().statement()
 
 
 def _document(data: ReportInput) -> FPDF:
@@ -432,27 +420,129 @@ def _document(data: ReportInput) -> FPDF:
     return pdf
 
 
-def build_report(data: ReportInput) -> bytes:
-    """The report as PDF bytes: always exactly one A4 page."""
-    hands = _hands(data)
-    period = [replace(s, hand_side=session_hand(s, hands)) for s in data.sessions
-              if data.start <= local_day(s.started_at, data.tz) <= data.end]
-    days = adherence_days(data.sessions, data.prescriptions, data.start, data.end, data.tz)
-    flags = patient_flags(data.sessions, data.prescriptions, data.end, data.tz)
-
-    pdf = _document(data)
-    y = _header(pdf, data, hands)
-    y = _summary(pdf, y, period, days)
-    y = _flags(pdf, y, flags, data.end)
-    if period:
-        blocks: tuple[str | None, ...] = hands or (None,)
-        for hand in blocks:
-            y = _hand_block(pdf, y, hand, data, period, blocks)
-        chart_h = min(CHART_MAX_H, FOOTER_Y - 5.0 - y)
-        if chart_h >= CHART_MIN_H:
-            png = _charts_png(CONTENT_W, chart_h, data, period, days, blocks)
-            pdf.image(io.BytesIO(png), x=MARGIN, y=y, w=CONTENT_W, h=chart_h)
+def _footer(pdf: FPDF, page: int, pages: int) -> None:
+    """The accuracy statement (up to three lines above the page's foot), and the page
+    number at the top right when there are two pages."""
     _font(pdf, 6.5, colour=GREY)
     _paragraph(pdf, FOOTER_Y - 3.0, accuracy_statement() + " Confirm decisions with a "
                "goniometer.", max_lines=3, h=3.0)
+    if pages > 1:
+        _cell(pdf, MARGIN, 4.0, CONTENT_W, 3.0, f"Page {page} of {pages}", align="R")
+
+
+class _Flow:
+    """Where the next section goes: down the first page, then (once) the second."""
+
+    def __init__(self, pdf: FPDF, data: ReportInput, y: float) -> None:
+        self.pdf, self.data, self.y = pdf, data, y
+
+    @property
+    def room(self) -> float:
+        return BOTTOM - self.y
+
+    def next_page(self) -> None:
+        """The second page, under a line that says whose report it continues."""
+        if self.pdf.page_no() >= MAX_PAGES:
+            return
+        # Each page's footer is drawn before the next page starts: fpdf2 keeps one font
+        # state for the document, so text added to an earlier page later would be set
+        # in whatever font the last page ended with.
+        _footer(self.pdf, 1, MAX_PAGES)
+        self.pdf.add_page()
+        _font(self.pdf, 9, "B")
+        _cell(self.pdf, MARGIN, TOP, CONTENT_W, 5.0,
+              f"{TITLE}, continued: {self.data.patient}, "
+              f"{self.data.start.isoformat()} to {self.data.end.isoformat()}")
+        self.pdf.set_draw_color(*GREY)
+        self.pdf.line(MARGIN, TOP + 6.0, PAGE_W - MARGIN, TOP + 6.0)
+        self.y = TOP + 8.0
+
+    def fit(self, height: float) -> None:
+        """Go on to the second page when `height` does not fit on this one."""
+        if height > self.room:
+            self.next_page()
+
+
+def _hand_height(hand: str | None, period: Sequence[SessionInfo]) -> float:
+    """What _hand_block takes: a line, or the ROM table of 14 joints under its heading."""
+    if not any(s.hand_side == hand for s in period):
+        return 5.5 + LINE + 1.5
+    return 5.5 + ROW * (2 + len(ANGLE_NAMES)) + 2.0
+
+
+#: the fewest session rows worth starting the table with at the foot of a page.
+MIN_SESSION_ROWS = 6
+#: the space under the charts.
+CHART_GAP = 2.0
+
+
+def _rest(flow: _Flow, data: ReportInput, period: Sequence[SessionInfo],
+          days: Sequence[DayAdherence], blocks: tuple[str | None, ...],
+          lines: Sequence[Sequence[str]]) -> None:
+    """The charts and the sessions table. All on this page when it holds them with the
+    notes below (the charts as tall as the room allows); else the charts at their
+    smallest and the table from here on, continued on the next page."""
+    pdf = flow.pdf
+    rest = sessions_height(len(period)) + notes_height(lines)
+    if flow.room < CHART_MIN_H:
+        flow.next_page()
+    if flow.room >= CHART_MIN_H:
+        chart_h = min(CHART_MAX_H, max(CHART_MIN_H, flow.room - rest - CHART_GAP))
+        pdf.image(io.BytesIO(_charts_png(CONTENT_W, chart_h, data, period, days, blocks)),
+                  x=MARGIN, y=flow.y, w=CONTENT_W, h=chart_h)
+        flow.y += chart_h + CHART_GAP
+    here = sessions_rows(flow.room)
+    if here < min(MIN_SESSION_ROWS, len(period)):
+        flow.next_page()
+        here = sessions_rows(flow.room)
+    later = sessions_rows(BOTTOM - TOP - 8.0 - min(notes_height(lines), 40.0)) \
+        if pdf.page_no() < MAX_PAGES else 0
+    todo = list(period)
+    title = "Sessions"
+    if len(todo) > here + later:
+        todo = todo[len(todo) - here - later:]
+        title = f"Sessions: the last {len(todo)} of {len(period)} (all in the sessions CSV)"
+    flow.y, todo = sessions_section(pdf, flow.y, todo, data.tz, title, BOTTOM)
+    if todo:
+        flow.next_page()
+        flow.y, _ = sessions_section(pdf, flow.y, todo, data.tz, "Sessions (continued)",
+                                     BOTTOM)
+
+
+def build_report(data: ReportInput) -> bytes:
+    """The report as PDF bytes: one A4 page, or two when the sessions and notes do not fit
+    on the first beside the charts."""
+    hands = _hands(data)
+    period = sorted((replace(s, hand_side=session_hand(s, hands)) for s in data.sessions
+                     if data.start <= local_day(s.started_at, data.tz) <= data.end),
+                    key=lambda s: (s.started_at, s.id))
+    days = adherence_days(data.sessions, data.prescriptions, data.start, data.end, data.tz)
+    flags = patient_flags(data.sessions, data.prescriptions, data.end, data.tz)
+    last_moment = day_end(data.end, data.tz) - timedelta(microseconds=1)
+    plans = [plan for hand in (hands or ("left", "right"))
+             if (plan := in_force(data.prescriptions, hand, last_moment))]
+    notes = sorted((m for m in _printable(data.messages)
+                    if data.start <= local_day(m.created_at, data.tz) <= data.end),
+                   key=lambda m: (m.created_at, m.id))
+    about = {s.id: s for s in data.sessions}
+
+    pdf = _document(data)
+    flow = _Flow(pdf, data, 0.0)
+    flow.y = _header(pdf, data, hands)
+    flow.y = _summary(pdf, flow.y, period, days)
+    flow.y = _flags(pdf, flow.y, flags, data.end)
+    flow.fit(prescription_height(plans, pdf))
+    flow.y = prescription_section(pdf, flow.y, plans, data.tz)
+    blocks: tuple[str | None, ...] = hands or (None,)
+    if period:
+        for hand in blocks:
+            flow.fit(_hand_height(hand, period))
+            flow.y = _hand_block(pdf, flow.y, hand, data, period, blocks)
+    lines = notes_lines(pdf, notes, data.tz, about)
+    if period:
+        _rest(flow, data, period, days, blocks, lines)
+    if lines:
+        flow.fit(notes_height(lines[:1]))
+        flow.y = notes_section(pdf, flow.y, lines, BOTTOM)
+    _footer(pdf, pdf.page_no(), pdf.page_no())
     return bytes(pdf.output())

@@ -29,12 +29,12 @@ _WHERE = {
     "Store": "db", "default_db_path": "db", "StoreError": "errors",
     "export_rows": "queries", "list_sessions": "queries", "load_frames": "queries",
     "load_reps": "queries", "load_warnings": "queries", "patient_names": "queries",
-    "SessionRecorder": "recorder",
+    "SessionRecorder": "recorder", "MessageInfo": "messages",
     "SessionInfo": "records", "WarningRecord": "records",
 }
 
 __all__ = [
-    "PrescriptionInfo", "program_of", "ENV_URL",
+    "MessageInfo", "PrescriptionInfo", "program_of", "ENV_URL",
     "BackgroundRecorder", "FrameSeries", "SessionInfo",
     "SessionRecorder", "Store", "StoreError", "WarningRecord", "default_db_path",
     "export_rows", "list_sessions", "load_frames", "load_reps", "load_warnings",
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from .codec import FrameSeries
     from .db import ENV_URL, Store, default_db_path
     from .errors import StoreError
+    from .messages import MessageInfo
     from .prescriptions import program_of
     from .queries import (
         export_rows,

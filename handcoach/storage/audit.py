@@ -9,7 +9,9 @@ one (a prescription and its audit row are saved together, or neither is):
   the typed name is never kept), `sign_out`;
 - `view`: staff reading a patient's data (once per page run and patient: sessions, reps,
   frames, prescriptions); the patients list reads as one `view` without a patient;
-- `export` (CSV, command line or app), `report` (PDF), `prescribe`;
+- `view` with detail `messages`: staff reading a patient's thread of messages;
+- `export` (CSV, FHIR; command line or app), `report` (PDF), `prescribe`, `message`
+  (staff writing to a patient);
 - `account_add`, `account_password`, `account_disable`, `account_enable`, `patient_add`;
 - `audit_export`: the log itself read out.
 
@@ -33,7 +35,7 @@ from .errors import StoreError, reason
 from .models import AuditEntry
 
 ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "view", "export", "report", "prescribe",
-           "account_add", "account_password", "account_disable", "account_enable",
+           "message", "account_add", "account_password", "account_disable", "account_enable",
            "patient_add", "audit_export")
 COLUMNS = ("at", "username", "role", "action", "patient_id", "patient", "detail", "client")
 

@@ -288,6 +288,32 @@ class AuditEntry(Base):
     client: Mapped[str | None] = mapped_column(String(64))
 
 
+class Message(Base):
+    """One message between a patient and their care team (storage/messages.py): the
+    patient's note, about one session or none, or a therapist's reply. One thread per
+    patient. read_at: when the other side (the patient for staff messages, the patient's
+    therapist for the patient's) first had it shown; NULL while unread. The author's name
+    is kept as it was, so the thread still reads after an account goes."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint("author_role IN ('admin', 'therapist', 'patient')",
+                        name="author_role"),
+        Index("ix_messages_patient_created", "patient_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(200))
+    author_role: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class FrameChunk(Base):
     """Consecutive frames of a session, compressed (storage/codec.py, `codec` version).
 

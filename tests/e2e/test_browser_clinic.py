@@ -125,7 +125,7 @@ def test_therapist_prescribes_patient_exercises_therapist_reviews(tmp_path):
         body = page.locator("body").inner_text()
         assert "Bob Ray" not in body and "Review" not in body.split("Signed in as")[0]
         titles = page.locator('[data-testid="stHeadingWithActionElements"] h3')
-        assert titles.all_inner_texts() == ["Full fist"]
+        assert titles.all_inner_texts() == ["Full fist", "Notes and messages"]
         assert "3 reps" in body and "Slowly, and stop if the pain goes above 5." in body
         assert "Exercise your right hand" in body
         page.get_by_role("button", name="Start", exact=True).click()
@@ -158,7 +158,7 @@ def test_therapist_prescribes_patient_exercises_therapist_reviews(tmp_path):
         shot(page, "clinic_review_sessions.png")
         page.get_by_role("tab", name="Report & export").click()
         with page.expect_download() as download:
-            page.get_by_role("button", name="PDF report (one page)").click()
+            page.get_by_role("button", name="PDF report").click()
         pdf = tmp_path / "report.pdf"
         download.value.save_as(pdf)
     log = app.log.read_text()
