@@ -37,7 +37,8 @@ def _requirements(extra: str | None = None) -> dict[str, Requirement]:
 def _imports(folders: tuple[str, ...]) -> set[str]:
     """Top-level names of every module imported in these folders, stdlib and ours left
     out (imports inside functions and TYPE_CHECKING blocks too)."""
-    local = {p.stem for f in folders for p in (ROOT / f).rglob("*.py")}
+    # benchmarks/ scripts are ours too (tests import one to run it on a few frames).
+    local = {p.stem for f in (*folders, "benchmarks") for p in (ROOT / f).rglob("*.py")}
     names = set()
     for folder in folders:
         for path in (ROOT / folder).rglob("*.py"):

@@ -362,7 +362,8 @@ def test_trend_rows_are_long_format_and_skip_unmeasured_values():
     assert [r["session_id"] for r in rows][0] == first.id  # in start order
     assert len(rows) == 13 + 14
     assert rows[0] == {"session_id": first.id, "start": first.started_at, "exercise": "fist",
-                       "hand": "right", "finger": "index", "joint": "mcp", "max_deg": 80.0}
+                       "hand": "right", "finger": "index", "joint": "mcp", "max_deg": 80.0,
+                       "readings": None}
     assert {r["hand"] for r in rom_trend([first, second], side="left")} == {"left"}
     tams = tam_trend([first, second], side="right")
     assert [(r["finger"], r["tam_deg"]) for r in tams] == [("index", 245.0), ("middle", 245.0),
