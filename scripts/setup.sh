@@ -14,6 +14,12 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
   || need+=(libgl1)
 [ -e /usr/lib/x86_64-linux-gnu/libglib-2.0.so.0 ] \
   || [ -e /usr/lib/aarch64-linux-gnu/libglib-2.0.so.0 ] || need+=(libglib2.0-0)
+# The studio renderer (handcoach render) opens OpenGL without a display: EGL and Mesa's
+# software rasteriser, llvmpipe (libgbm1 comes with libegl-mesa0).
+for lib in libEGL.so.1:libegl1 libEGL_mesa.so.0:libegl-mesa0 dri/swrast_dri.so:libgl1-mesa-dri; do
+  [ -e "/usr/lib/x86_64-linux-gnu/${lib%%:*}" ] || [ -e "/usr/lib/aarch64-linux-gnu/${lib%%:*}" ] \
+    || need+=("${lib##*:}")
+done
 if [ "${1:-}" = "--test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # The PDF report tests render it (pdftoppm) and read its text back (pdftotext).
