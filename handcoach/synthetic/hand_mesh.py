@@ -39,7 +39,10 @@ class HandMesh:
     nail_mask (image convention, v down). triangles: (k, 3) into the GL vertices;
     shadow_triangles: the unsubdivided mesh, also into the GL vertices (shadow map only). joints:
     rig joint name -> (3,) bind position. palmar: (n,) 0 on the back of the hand, 1 on palmar
-    skin (palms and finger pulps are lighter). Always a right hand.
+    skin (palms and finger pulps are lighter). finger_bases: (4, 3) where MakeHuman's rig
+    put the index..little MCP joints, at the base of the visible finger (the palmar
+    digital crease is drawn there; the joints themselves are moved, _move_knuckles).
+    Always a right hand.
     """
 
     positions: np.ndarray
@@ -54,6 +57,7 @@ class HandMesh:
     joints: dict[str, np.ndarray]
     nail_mask: np.ndarray
     palmar: np.ndarray
+    finger_bases: np.ndarray
 
     def bone(self, name: str) -> int:
         """Index of a bone by its MakeHuman name without the side, e.g. 'finger2-1'."""
@@ -92,9 +96,58 @@ def _palmar_weight(pos: np.ndarray, normals: np.ndarray, bone_index: np.ndarray,
     return palmar * (1.0 - 0.8 * forearm)
 
 
+def _move_knuckles(pos: np.ndarray, bone_index: np.ndarray, bone_weight: np.ndarray,
+                   names: tuple[str, ...], joints: dict[str, np.ndarray], shift_mm: float
+                   ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Move each finger's knuckle (MCP) joint `shift_mm` toward the wrist, with its skin.
+
+    Why: MakeHuman's rig puts the finger MCP joints near the finger webs, 8-12 mm distal of
+    the anatomical joints (its proximal phalanges are 21-32 mm long, adult means 33-45,
+    hand_model.HandGeometry), so the rendered finger bent at the web, not at the knuckle
+    where MediaPipe (and a therapist) puts the MCP. The joint moves back along the
+    proximal phalanx; the blend between the metacarpal and the proximal phalanx moves with
+    it: each vertex takes the finger/palm split that the painted weights have `shift_mm`
+    further along the finger (at the nearest vertex to the point shifted distally), which
+    keeps the artist's dorsal/palmar shape of the blend. Weights of other bones stay.
+    """
+    if shift_mm == 0.0:
+        return joints, bone_index, bone_weight
+    from scipy.spatial import cKDTree
+
+    n = len(pos)
+    dense = np.zeros((n, len(names)))
+    np.add.at(dense, (np.arange(n)[:, None], bone_index), bone_weight)
+    joints = dict(joints)
+    tree = cKDTree(pos)
+    new = dense.copy()
+    for f in range(2, 6):
+        mcp, pip = joints[f"finger-{f}-1"], joints[f"finger-{f}-2"]
+        d = (pip - mcp) / np.linalg.norm(pip - mcp)
+        fb, mc = names.index(f"finger{f}-1"), names.index(f"metacarpal{f - 1}")
+        total = dense[:, fb] + dense[:, mc]
+        on = total > 1e-6
+        ratio = np.zeros(n)
+        ratio[on] = dense[on, fb] / total[on]
+        _, near = tree.query(pos[on] + shift_mm * d, k=4)
+        moved = ratio[near].mean(axis=1)
+        new[on, fb] = total[on] * moved
+        new[on, mc] = total[on] * (1.0 - moved)
+        joints[f"finger-{f}-1"] = mcp - shift_mm * d
+    order = np.argsort(-new, axis=1)[:, :4]
+    weight = np.take_along_axis(new, order, axis=1)
+    return joints, order, weight / weight.sum(axis=1, keepdims=True)
+
+
+#: how far (mm) the finger MCP joints are moved from MakeHuman's rig toward the wrist
+#: (_move_knuckles); 10 mm brings the proximal phalanges to 31-42 mm.
+KNUCKLE_SHIFT_MM = 10.0
+
+
 @lru_cache(maxsize=4)
-def load_hand_mesh(path: Path | None = None) -> HandMesh:
-    """The right hand mesh asset (a left hand is mirrored after posing, skinning.py)."""
+def load_hand_mesh(path: Path | None = None, knuckle_shift_mm: float = KNUCKLE_SHIFT_MM
+                   ) -> HandMesh:
+    """The right hand mesh asset (a left hand is mirrored after posing, skinning.py), its
+    knuckle joints moved `knuckle_shift_mm` toward the wrist (_move_knuckles)."""
     z = np.load(path or ASSET)
     pos = z["positions"].astype(np.float64)
     normals = z["bind_normals"].astype(np.float64)
@@ -105,6 +158,8 @@ def load_hand_mesh(path: Path | None = None) -> HandMesh:
     bi = z["bone_index"].astype(np.int64)
     bw = z["bone_weight"].astype(np.float64)
     bw /= bw.sum(axis=1, keepdims=True)
+    finger_bases = np.stack([joints[f"finger-{f}-1"] for f in range(2, 6)])
+    joints, bi, bw = _move_knuckles(pos, bi, bw, names, joints, float(knuckle_shift_mm))
     palmar = _palmar_weight(pos, normals, bi, bw, names, joints)
     tris = z["triangles"].astype(np.int32)
     rv = z["render_vertex"].astype(np.int32)
@@ -115,4 +170,4 @@ def load_hand_mesh(path: Path | None = None) -> HandMesh:
     return HandMesh(positions=pos, bind_normals=normals, bone_index=bi, bone_weight=bw,
                     render_vertex=rv, uv=z["uv"].astype(np.float32), triangles=tris,
                     shadow_triangles=shadow, bone_names=names,
-                    joints=joints, nail_mask=mask, palmar=palmar)
+                    joints=joints, nail_mask=mask, palmar=palmar, finger_bases=finger_bases)

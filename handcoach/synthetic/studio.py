@@ -301,14 +301,16 @@ class Studio:
 
     def _crease_joints(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The bind joints the skin creases at (finger PIP and DIP, the palmar digital
-        crease at the rig's MCP, thumb MCP and IP), their bone axes and digit radii."""
+        crease at the base of the visible finger, thumb MCP and IP), their bone axes and
+        digit radii."""
         rig, radii = self.rig, _bone_radii(self.mesh)
         pos, axis, rad = [], [], []
         for i in range(5):
             for k in ((1, 2) if i == 0 else (0, 1, 2)):
                 a = rig.chains[i, min(k + 1, 3)] - rig.chains[i, k]
                 b = self.mesh.bone_names.index(f"finger{i + 1}-{min(k + 1, 3)}")
-                pos.append(rig.chains[i, k])
+                pos.append(self.mesh.finger_bases[i - 1] if i and k == 0
+                           else rig.chains[i, k])
                 axis.append(a / np.linalg.norm(a))
                 rad.append(radii[b])
         pos, axis = np.array(pos), np.array(axis)
