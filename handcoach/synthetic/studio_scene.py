@@ -196,18 +196,35 @@ def _wood(rng: np.random.Generator, size: int = 512) -> np.ndarray:
 
 def _wall(rng: np.random.Generator, room: bool, w: int = 1024, h: int = 640) -> np.ndarray:
     """The wall behind the hand, slightly out of focus: paint, and in a room a door, a
-    shelf of books, a picture and a plant. Hues avoid skin tones (no decoy hands)."""
+    shelf of books, a picture and a plant. Hues avoid skin tones (no decoy hands).
+
+    The texture spans the wall quad of `room` (2.4 m wide from x = -1.2, 1.5 m high from
+    the table top): 427 px per metre, row r at height 1.5 (1 - r / h) m. The webcam sees
+    about x -0.9..1.1 m and heights 0..0.9 m of it, so the furniture is put there (a real
+    webcam's background is cluttered, and a detector must not rely on a bare wall).
+    """
     colour = rng.choice([[206, 208, 200], [186, 196, 204], [200, 196, 178], [172, 182, 168]])
     img = np.empty((h, w, 3), np.float32)
     img[:] = colour
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     img *= (1.0 - 0.12 * ((xx / w - 0.3) ** 2 + (yy / h - 0.3) ** 2))[..., None]
     if room:
-        x0 = int(rng.uniform(0.02, 0.12) * w)
-        cv2.rectangle(img, (x0, int(0.1 * h)), (x0 + int(0.2 * w), h), (238, 238, 232), -1)
-        cv2.rectangle(img, (x0, int(0.1 * h)), (x0 + int(0.2 * w), h), (150, 150, 150), 5)
-        cv2.circle(img, (x0 + int(0.17 * w), int(0.62 * h)), 6, (90, 90, 95), -1)
-        sx, sy = int(rng.uniform(0.6, 0.7) * w), int(rng.uniform(0.3, 0.45) * h)
+        px_m = w / 2.4
+
+        def col(x_m: float) -> int:
+            return int((x_m + 1.2) * px_m)
+
+        def row(y_m: float) -> int:
+            return int(h * (1.0 - y_m / 1.5))
+
+        # a door on the left, its frame and handle
+        x0 = col(rng.uniform(-0.78, -0.66))
+        x1 = x0 + int(0.5 * px_m)
+        cv2.rectangle(img, (x0, row(1.4)), (x1, h), (238, 238, 232), -1)
+        cv2.rectangle(img, (x0, row(1.4)), (x1, h), (150, 150, 150), 5)
+        cv2.circle(img, (x1 - 18, row(0.35)), 6, (90, 90, 95), -1)
+        # a shelf of books on the right
+        sx, sy = col(rng.uniform(0.34, 0.44)), row(rng.uniform(0.42, 0.55))
         cv2.rectangle(img, (sx, sy), (w, sy + 10), (70, 58, 50), -1)
         palette = [(40, 70, 140), (150, 40, 50), (40, 110, 70), (220, 200, 60), (60, 60, 60),
                    (100, 60, 130), (30, 90, 120)]
@@ -216,11 +233,14 @@ def _wall(rng: np.random.Generator, room: bool, w: int = 1024, h: int = 640) -> 
             bw, bh = int(rng.integers(12, 26)), int(rng.integers(50, 95))
             cv2.rectangle(img, (x, sy - bh), (x + bw, sy), palette[rng.integers(7)], -1)
             x += bw + int(rng.integers(1, 4))
-        px, py = int(rng.uniform(0.35, 0.48) * w), int(rng.uniform(0.08, 0.16) * h)
-        cv2.rectangle(img, (px, py), (px + 150, py + 110), (40, 40, 45), -1)
-        cv2.rectangle(img, (px + 8, py + 8), (px + 142, py + 102), (110, 150, 180), -1)
-        cv2.ellipse(img, (px + 75, py + 80), (60, 20), 0, 0, 360, (60, 120, 80), -1)
-        pot = int(rng.uniform(0.82, 0.92) * w)
+        # a picture above the door's right, a landscape in it
+        px, py = col(rng.uniform(-0.42, -0.3)), row(rng.uniform(0.78, 0.86))
+        cv2.rectangle(img, (px, py), (px + 120, py + 90), (40, 40, 45), -1)
+        cv2.rectangle(img, (px + 7, py + 7), (px + 113, py + 83), (110, 150, 180), -1)
+        cv2.ellipse(img, (px + 60, py + 64), (48, 16), 0, 0, 360, (60, 120, 80), -1)
+        # a plant in a pot on the table, well right of the hand (its leaves behind the
+        # fingers would be a decoy no real room puts there on purpose)
+        pot = col(rng.uniform(0.55, 0.65))
         cv2.rectangle(img, (pot - 22, h - 90), (pot + 22, h), (60, 70, 110), -1)
         for k in range(9):
             a = np.radians(200 + k * 16)
