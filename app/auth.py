@@ -10,13 +10,17 @@ expired, idle or switched-off account is signed out at its next click.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import os
 from datetime import datetime, timezone
 
 import streamlit as st
 
+from app.safe_text import plain
 from app.store import store
 from handcoach.accounts import IDLE_LIMIT, Access, Principal, any_accounts, resume, sign_out
+from handcoach.app_command import ENV_LISTEN, ENV_PROXY, is_loopback
 from handcoach.storage import StoreError
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,49 @@ TOKEN = "auth_token"
 _WHO = "auth_principal"
 _CHECKED = "auth_checked_at"
 _ACCOUNTS_ON = "accounts_on"
+
+
+def serving_others() -> bool:
+    """True when other computers can reach this server: `handcoach app --listen` on a
+    network address, or behind a reverse proxy (HANDCOACH_PROXY), or Streamlit's own
+    server.address set to one."""
+    from streamlit import config
+
+    if os.environ.get(ENV_PROXY):
+        return True
+    address = os.environ.get(ENV_LISTEN)
+    if address is None and config.is_manually_set("server.address"):
+        address = str(config.get_option("server.address") or "")
+    return address is not None and not is_loopback(address)
+
+
+def client_address() -> str:
+    """Where this browser connects from, for sign-in throttling and the audit log.
+
+    Streamlit gives the WebSocket's peer address (st.context.ip_address; None when it is
+    this computer). Behind a reverse proxy every peer is the proxy, so when the peer is
+    the proxy named by HANDCOACH_PROXY, the last address of its X-Forwarded-For header
+    (the one the proxy itself added) is the client. Headers from anyone else are not
+    believed: they are the client's to forge.
+    """
+    ip = st.context.ip_address
+    peer = ip if isinstance(ip, str) and ip else "127.0.0.1"   # (not a str in AppTest)
+    proxy = os.environ.get(ENV_PROXY)
+    if proxy and _same_address(peer, proxy):
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()] \
+            if isinstance(forwarded, str) else []
+        if hops:
+            return hops[-1][:64]
+    return peer
+
+
+def _same_address(a: str, b: str) -> bool:
+    try:
+        left, right = ipaddress.ip_address(a), ipaddress.ip_address(b)
+    except ValueError:
+        return a == b
+    return left == right or (left.is_loopback and right.is_loopback)
 
 
 def accounts_on() -> bool:
@@ -39,8 +86,14 @@ def accounts_on() -> bool:
         if _ACCOUNTS_ON in st.session_state:    # known to be a one-person install
             st.sidebar.warning(f"The results database cannot be read just now: {exc}")
             return False
-        st.error(f"HandCoach cannot reach its results database just now ({exc}). Please "
+        st.error(f"HandCoach cannot reach its results database just now ({plain(exc)}). Please "
                  "try again in a moment.")
+        st.stop()
+    if not on and serving_others():
+        # A home install has no sign-in: it must not be reachable from other computers.
+        st.error("This HandCoach is open to other computers but has no accounts yet. The "
+                 "administrator must first create one (handcoach users add NAME --role "
+                 "admin).")
         st.stop()
     st.session_state[_ACCOUNTS_ON] = on
     return on
@@ -139,7 +192,7 @@ def access() -> Access:
     if who is None:
         st.warning("Please sign in.")
         st.stop()
-    return Access(store(), who)
+    return Access(store(), who, client_address())
 
 
 def require_staff() -> Access:
@@ -151,14 +204,23 @@ def require_staff() -> Access:
     return acc
 
 
+def require_admin() -> Access:
+    """For the administrator's pages: anyone else gets a one-line refusal, no data."""
+    acc = access()
+    if acc.principal.role != "admin":
+        st.error("This page is for the clinic's administrator.")
+        st.stop()
+    return acc
+
+
 def sidebar_account(who: Principal) -> None:
     roles = {"admin": "administrator", "therapist": "therapist", "patient": "patient"}
-    st.sidebar.write(f"Signed in as **{who.name}** ({roles[who.role]})")
+    st.sidebar.write(f"Signed in as **{plain(who.name)}** ({roles[who.role]})")
     if st.sidebar.button("Sign out", key="sign-out"):
         token = st.session_state.get(TOKEN)
         if token:
             try:
-                sign_out(store(), token)
+                sign_out(store(), token, client_address())
             except StoreError:
                 pass   # the token still expires on its own
         forget()

@@ -7,9 +7,11 @@ page is at. Nothing here draws; `summary_rows` gives the page its table.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -41,6 +43,8 @@ class LiveSession:
     pain_after: int | None = None
     saved: bool | None = None
     final: CoachStatus | None = None
+    #: the patient's uploaded video playing as the camera, deleted when the video stops.
+    upload: Path | None = None
 
     @classmethod
     def begin(cls, exercise: Exercise, patient: str, store: Store, *, side: str | None,
@@ -71,11 +75,15 @@ class LiveSession:
         return self.recorder.problem
 
     def stop_video(self) -> None:
-        """The patient pressed Finish: no more frames count; ask for pain after."""
+        """The patient pressed Finish: no more frames count; ask for pain after. An
+        uploaded video is deleted now: nothing plays it any more."""
         self.coach.stream_ended()
         self.final = self.coach.status()
         self.coach.close()
         self.stage = RATING
+        if self.upload is not None:
+            shutil.rmtree(self.upload.parent, ignore_errors=True)
+            self.upload = None
 
     def end(self, pain_after: int | None) -> bool:
         """Save the pain rating after and close the session. True when all of it is in the

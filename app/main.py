@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.auth import accounts_on, sidebar_account, signed_in  # noqa: E402
+from app.videos import cleaned_at_start  # noqa: E402
 
 st.set_page_config(page_title="HandCoach", page_icon="🖐", layout="wide")
 
@@ -32,25 +33,29 @@ def patient_pages() -> list[st.Page]:
     ]
 
 
-def therapist_pages() -> list[st.Page]:
-    return [
+def therapist_pages(admin: bool = False) -> list[st.Page]:
+    pages = [
         st.Page("views/patients.py", title="Patients", icon="👥", default=True),
         st.Page("views/review.py", title="Review", icon="📈"),
         st.Page("views/prescribe.py", title="Prescribe", icon="📝"),
         st.Page("views/learn.py", title="Exercise library", icon="📖"),
     ]
+    if admin:
+        pages.append(st.Page("views/audit.py", title="Audit log", icon="🔍"))
+    return pages
 
 
 def sign_in_pages() -> list[st.Page]:
     """The sign-in page, at its own address and at every page's: a link to a page (a
     colleague's `review?patient=12`) shows the sign-in, then that page once signed in
     (if the role has it)."""
-    paths = {p.url_path for p in patient_pages() + therapist_pages()} - {""}
+    paths = {p.url_path for p in patient_pages() + therapist_pages(admin=True)} - {""}
     return [st.Page("views/sign_in.py", title="Sign in", icon="🔑", default=True),
             *(st.Page("views/sign_in.py", title="Sign in", url_path=path)
               for path in sorted(paths))]
 
 
+cleaned_at_start()        # uploads a stopped server left behind are deleted
 position = "sidebar"
 if not accounts_on():
     pages = patient_pages()
@@ -60,5 +65,6 @@ else:
         pages, position = sign_in_pages(), "hidden"
     else:
         sidebar_account(who)
-        pages = patient_pages() if who.role == "patient" else therapist_pages()
+        pages = patient_pages() if who.role == "patient" else \
+            therapist_pages(admin=who.role == "admin")
 st.navigation(pages, position=position).run()

@@ -14,19 +14,21 @@ from datetime import datetime
 
 import streamlit as st
 
-from app.auth import current
+from app.auth import client_address, current
 from app.store import store
 from exercises.library import LibraryError
 from exercises.program import Program, load_program, parse_program
 from handcoach.accounts import Access, NotVisible
 from handcoach.storage import SessionInfo, StoreError, list_sessions, program_of
+from handcoach.text import BadName, person_name
 
 ENV_PATIENT = "HANDCOACH_PATIENT"
 
 
 def _signed_in_patient() -> Access | None:
     who = current()
-    return Access(store(), who) if who is not None and who.role == "patient" else None
+    return Access(store(), who, client_address()) if who is not None \
+        and who.role == "patient" else None
 
 
 def _default_name() -> str:
@@ -49,7 +51,11 @@ def patient_name() -> str:
         st.session_state.patient = _default_name()
     name = st.sidebar.text_input("Your name", key="patient",
                                  help="Your sessions are saved under this name.")
-    return name.strip() or _default_name()
+    try:
+        return person_name(name if name.strip() else _default_name())
+    except BadName as exc:
+        st.sidebar.error(f"This name cannot be used: {exc}.")
+        st.stop()
 
 
 def _record_name(acc: Access) -> str:

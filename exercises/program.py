@@ -19,19 +19,15 @@ Without a file, the program is the four finger exercises at the library's defaul
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .catalog import EXERCISE_IDS
-from .library import Exercise, LibraryError, load_library
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from .errors import LibraryError
+from .library import Exercise, load_library, read_toml
 
 ENV_PROGRAM = "HANDCOACH_PROGRAM"
 #: the program when none is prescribed: the finger exercises of a typical post-injury HEP
@@ -72,28 +68,31 @@ def default_program_path() -> Path:
 
 
 def parse_program(data: Mapping[str, Any], source: str = "program") -> Program:
-    """A validated Program from a parsed TOML table."""
-    table = data.get("program", {})
-    if not isinstance(table, Mapping):
-        raise LibraryError(f"{source}: [program] must be a table")
-    unknown = set(table) - {"exercises", "hand", "note"}
-    if unknown:
-        raise LibraryError(f"{source}: unknown key program.{sorted(unknown)[0]}")
-    ids = table.get("exercises", list(DEFAULT_EXERCISES))
-    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-        raise LibraryError(f"{source}: program.exercises must be a list of exercise ids")
-    for ex_id in ids:
-        if ex_id not in EXERCISE_IDS:
-            raise LibraryError(f"{source}: unknown exercise {ex_id!r} "
-                               f"(one of: {', '.join(EXERCISE_IDS)})")
+    """A validated Program from a parsed TOML table; LibraryError (one line, starting with
+    `source`) for anything a therapist would not have meant."""
+    try:
+        return _parse(data, source)
+    except LibraryError as exc:
+        text = str(exc)
+        raise LibraryError(text if text.startswith(source) else f"{source}: {text}") from None
+
+
+def _parse(data: Mapping[str, Any], source: str) -> Program:
+    data = schema.table("the program", data)
+    table = schema.table("[program]", data.get("program", {}))
+    schema.known_keys("program", table, ("exercises", "hand", "note"))
+    ids = schema.names("program.exercises", table.get("exercises", list(DEFAULT_EXERCISES)),
+                       EXERCISE_IDS, "exercise")
+    if not ids:
+        raise LibraryError("program.exercises must be a list of exercise ids (at least one)")
     if len(set(ids)) != len(ids):
-        raise LibraryError(f"{source}: an exercise is listed twice in program.exercises")
+        raise LibraryError("an exercise is listed twice in program.exercises")
     hand = table.get("hand")
     if hand not in (None, "left", "right"):
-        raise LibraryError(f"{source}: program.hand must be \"left\" or \"right\"")
+        raise LibraryError("program.hand must be \"left\" or \"right\"")
     note = table.get("note")
-    if note is not None and not isinstance(note, str):
-        raise LibraryError(f"{source}: program.note must be text")
+    if note is not None:
+        note = schema.text("program.note", note, schema.MAX_NOTE)
     overrides = {k: v for k, v in data.items() if k != "program"}
     library = load_library(overrides)
     return Program(exercises=tuple(library[i] for i in ids), hand=hand, note=note,
@@ -110,13 +109,4 @@ def load_program(path: str | Path | None = None) -> Program:
             return parse_program({}, source="default")
         chosen = candidate
     file = Path(chosen)
-    try:
-        with file.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise LibraryError(f"program file not found: {file}") from None
-    except OSError as exc:
-        raise LibraryError(f"program file {file} cannot be read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LibraryError(f"{file}: not valid TOML ({exc})") from None
-    return parse_program(data, source=str(file))
+    return parse_program(read_toml(file), source=str(file))

@@ -25,6 +25,7 @@ from exercises.alerts import Alert
 from exercises.catalog import check_exercise
 from exercises.counter import Rep
 from exercises.library import Exercise, get_exercise
+from exercises.program import load_program
 from exercises.session import ExerciseSession, SessionSink, Tee
 from vision.ahead import TrackAhead
 from vision.landmarks import N_ANGLES, angles_to_dict
@@ -60,6 +61,13 @@ class AnalysisResult:
     warnings: tuple[Alert, ...] = ()
     ended_early: str | None = None
     reps_by_position: dict[str, int] = field(default_factory=dict)
+    #: why some frames were timed at the frame rate instead of by the file (None: none).
+    retimed: str | None = None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the user is warned about: a file that ends early, frames retimed."""
+        return tuple(n for n in (self.ended_early, self.retimed) if n)
 
     @property
     def frames(self) -> int:
@@ -98,6 +106,10 @@ class AnalysisResult:
             out["extra_reps"] = self.extra_reps
             out["reps_by_position"] = self.reps_by_position
             out["rep_details"] = [r.to_json() for r in self.reps]
+        if self.notes:
+            # Only when there is something to say: the video ended before its container
+            # said, or frames were retimed (docs/interfaces.md).
+            out["notes"] = list(self.notes)
         if frames:
             out["per_frame"] = [
                 {"t": round(float(t), 3), "hand": not np.isnan(a[0]),
@@ -164,9 +176,13 @@ class VideoAnalysis:
         self._exercise: Exercise | None = None
 
     def open(self) -> VideoAnalysis:
+        overrides = self.program
+        if isinstance(overrides, str | Path):
+            # The whole file is checked ([program] too), with or without --exercise.
+            overrides = dict(load_program(overrides).overrides)
         if self.exercise_id is not None:
             check_exercise(self.exercise_id)
-            self._exercise = get_exercise(self.exercise_id, self.program)
+            self._exercise = get_exercise(self.exercise_id, overrides)
         if self._source is None:
             self._source = VideoFileSource(self.path, mirror=self.mirrored)
         return self
@@ -212,9 +228,9 @@ class VideoAnalysis:
                     progress(min(t / expected, 1.0))
         t_end = log.times[-1] if log.times else 0.0
         session.finish(t_end)
+        # What decoded, never what the container promised: a file cut short is stored
+        # as the seconds it holds, and marked interrupted (ended_early).
         duration = t_end + 1.0 / source.fps if log.times else 0.0
-        if source.duration_s and not source.ended_early:
-            duration = max(duration, source.duration_s)
         engine = session.engine
         return AnalysisResult(
             video=str(self.path), exercise=self.exercise_id, model=self.model,
@@ -223,7 +239,7 @@ class VideoAnalysis:
             world=np.asarray(log.world).reshape(-1, 21, 3),
             reps=tuple(session.reps),
             warnings=tuple(sorted(session.alerts, key=lambda a: a.t)),
-            ended_early=source.ended_early,
+            ended_early=source.ended_early, retimed=source.retimed,
             reps_by_position=engine.reps_by_position() if engine is not None else {})
 
     def close(self) -> None:
@@ -272,7 +288,7 @@ def save_analysis(result: AnalysisResult, patient: str, store: Store | None = No
     result.replay(rec)
     status = "interrupted" if result.ended_early else "complete"
     if not rec.finish(status, pain_after=pain_after, duration_s=result.duration_s,
-                      ended_at=started_at + duration, note=result.ended_early):
+                      ended_at=started_at + duration, note="; ".join(result.notes) or None):
         raise StoreError(f"could not save: {rec.last_error} ({rec.store.where})")
     assert rec.session_id is not None
     return rec.session_id

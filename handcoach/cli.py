@@ -10,13 +10,13 @@ import argparse
 import json
 import logging
 import os
-import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exercises.catalog import EXERCISE_IDS
+from handcoach.audit_command import add_arguments as audit_arguments
 from handcoach.report_command import add_report_arguments
 from handcoach.users_command import add_arguments as users_arguments
 
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     add_report_arguments(sub)
 
     users_arguments(sub)
+    audit_arguments(sub)
 
     rd = sub.add_parser("render", help="render a synthetic hand doing an exercise")
     rd.add_argument("exercise", choices=EXERCISE_IDS, metavar="EXERCISE")
@@ -93,13 +94,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _analyze(args: argparse.Namespace) -> int:
     from handcoach.analysis import VideoAnalysis
+    from handcoach.text import person_name
 
     if args.save and not (args.patient or "").strip():
         raise UsageError("--save needs --patient NAME")
-    if args.save and len(args.patient.strip()) > 200:
-        raise UsageError("--patient: a name has at most 200 characters")
     if args.patient is not None and not args.save:
         raise UsageError("--patient goes with --save")
+    if args.patient is not None:
+        args.patient = person_name(args.patient, "--patient")
     store = None
     if args.save:
         from handcoach.storage import Store
@@ -115,6 +117,8 @@ def _analyze(args: argparse.Namespace) -> int:
     if result.ended_early:
         print(f"warning: {result.ended_early}; results cover the part before it",
               file=sys.stderr)
+    if result.retimed:
+        print(f"warning: {result.retimed}", file=sys.stderr)
     saved, failure = None, None
     if recorder is not None and started is not None:
         saved, failure = _finish_recording(recorder, started, result)
@@ -129,7 +133,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
         print(format_summary(result))
         if saved is not None:
-            print(f"saved as session {saved} of {args.patient.strip()}")
+            print(f"saved as session {saved} of {args.patient}")
     if failure is not None:
         # The result is printed first: minutes of analysis are not lost with the save.
         raise failure
@@ -162,7 +166,7 @@ def _finish_recording(recorder: BackgroundRecorder, started: datetime,
     try:
         saved = recorder.finish(status, duration_s=result.duration_s,
                                 ended_at=started + timedelta(seconds=result.duration_s),
-                                note=result.ended_early)
+                                note="; ".join(result.notes) or None)
     finally:
         recorder.close()
     if saved and recorder.session_id is not None:
@@ -172,25 +176,28 @@ def _finish_recording(recorder: BackgroundRecorder, started: datetime,
 
 
 def _sessions(args: argparse.Namespace) -> int:
-    import csv
-
     if args.reps:
         from handcoach.report_command import print_rep_export
 
         return print_rep_export(args.patient, args.format)
 
     from handcoach.storage import export_rows
+    from handcoach.text import person_name
+
+    if args.patient is not None:
+        args.patient = person_name(args.patient, "--patient")
+    from handcoach.audit_command import log_export
 
     rows = export_rows(args.patient)
+    log_export(args.patient, f"sessions {args.format}, {len(rows)} rows")
     if args.format == "json":
         json.dump(rows, sys.stdout)
         sys.stdout.write("\n")
         return 0
+    from handcoach.spreadsheet import write_csv
     from handcoach.storage.records import export_columns
 
-    writer = csv.DictWriter(sys.stdout, fieldnames=export_columns(), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(sys.stdout, rows, export_columns())
     return 0
 
 
@@ -198,6 +205,12 @@ def _report(args: argparse.Namespace) -> int:
     from handcoach.report_command import run_report
 
     return run_report(args)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from handcoach.audit_command import run
+
+    return run(args)
 
 
 def _users(args: argparse.Namespace) -> int:
@@ -236,20 +249,9 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _app(args: argparse.Namespace) -> int:
-    home = Path(__file__).resolve().parent.parent / "app" / "main.py"
-    extra = [a for a in args.streamlit_args if a != "--"]
-    cmd = [sys.executable, "-m", "streamlit", "run", str(home), *extra]
-    # No usage statistics sent anywhere, no developer "Deploy" menu, and no traceback on
-    # a patient's screen should a page ever fail (the server's log keeps it).
-    env = {"STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal",
-           "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "none", **os.environ,
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    if os.name == "posix":
-        # Become Streamlit: a stop signal (Ctrl-C, a service manager, a test) reaches the
-        # server itself instead of leaving it running under a dead parent.
-        sys.stdout.flush()
-        os.execve(sys.executable, cmd, env)
-    return subprocess.call(cmd, env=env)
+    from handcoach.app_command import run
+
+    return run(args.streamlit_args)
 
 
 def _silence_native_stderr() -> None:
@@ -286,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             # for the app's log) would otherwise reach stderr through logging's fallback.
             logging.getLogger("handcoach").addHandler(logging.NullHandler())
         return {"analyze": _analyze, "render": _render, "app": _app,
-                "sessions": _sessions, "users": _users, "report": _report}[args.command](args)
+                "sessions": _sessions, "users": _users, "report": _report,
+                "audit": _audit}[args.command](args)
     except (UsageError, SourceError, StoreError, AccountError, ValueError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"error: {message}", file=sys.stderr)

@@ -37,16 +37,18 @@ def _date(text: str) -> date:
 
 
 def _cli_access():
-    from handcoach.accounts import Access, Principal
+    from handcoach.accounts import Access
+    from handcoach.accounts.principal import COMMAND_LINE
     from handcoach.storage import Store
 
-    return Access(Store.open(), Principal(0, "command-line", "command line", "admin"))
+    return Access(Store.open(), COMMAND_LINE)
 
 
 def _find(acc, name: str):
     from handcoach.storage import StoreError
+    from handcoach.text import person_name
 
-    wanted = " ".join(name.split())
+    wanted = person_name(name, "--patient")
     for p in acc.patients():
         if p.name == wanted:
             return p
@@ -55,6 +57,7 @@ def _find(acc, name: str):
 
 def run_report(args: argparse.Namespace) -> int:
     from handcoach.review import ReportInput, build_report
+    from handcoach.text import printable
 
     end = args.end or date.today()
     start = args.start or end - timedelta(days=DEFAULT_DAYS - 1)
@@ -70,19 +73,23 @@ def run_report(args: argparse.Namespace) -> int:
                        therapist=patient.therapist or "-",
                        sessions=acc.sessions(patient.id),
                        prescriptions=acc.prescriptions(patient.id), tz=tz)
-    args.out.write_bytes(build_report(data))
-    print(f"wrote {args.out} ({patient.name}, {start} to {end})")
+    pdf = build_report(data)
+    acc.log("report", patient.id, f"PDF {start} to {end}")
+    args.out.write_bytes(pdf)
+    print(printable(f"wrote {args.out} ({patient.name}, {start} to {end})"))
     return 0
 
 
 def print_rep_export(patient: str | None, fmt: str) -> int:
     """One row per rep of every saved session (or one patient's)."""
+    from handcoach.audit_command import log_export
     from handcoach.review import csv_text, rep_columns, rep_rows
     from handcoach.storage import list_sessions, load_reps
 
     rows = []
     for info in list_sessions(patient):
         rows.extend(rep_rows(info, load_reps(info.id)))
+    log_export(patient, f"reps {fmt}, {len(rows)} rows")
     if fmt == "json":
         json.dump(rows, sys.stdout)
         sys.stdout.write("\n")

@@ -10,7 +10,6 @@ history and in `ps`).
 from __future__ import annotations
 
 import argparse
-import csv
 import getpass
 import json
 import sys
@@ -103,18 +102,19 @@ def _print_users(store: Store, fmt: str) -> None:
         json.dump(rows, sys.stdout)
         sys.stdout.write("\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else
-                                ["username", "name", "role", "active", "patient",
-                                 "therapist", "created"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        from handcoach.spreadsheet import write_csv
+
+        write_csv(sys.stdout, rows, ["username", "name", "role", "active", "patient",
+                                     "therapist", "created"])
     else:
+        from handcoach.text import printable
+
         for r in rows:
             state = "" if r["active"] else "  (switched off)"
             who = f"  patient {r['patient']!r}" if r["patient"] else ""
             if r["therapist"]:
                 who += f", therapist {r['therapist']}"
-            print(f"{r['username']:<20} {r['role']:<9} {r['name']}{who}{state}")
+            print(printable(f"{r['username']:<20} {r['role']:<9} {r['name']}{who}{state}"))
 
 
 __all__ = ["PasswordInputError", "add_arguments", "read_password", "run"]

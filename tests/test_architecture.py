@@ -23,7 +23,8 @@ from helpers.paths import ROOT
 PACKAGES = ("vision", "exercises", "handcoach", "app")
 #: lower layers first; a module may import only from its own layer or those before it.
 LAYERS = (("vision",), ("exercises",),
-          ("handcoach.lazy", "handcoach.synthetic", "handcoach.storage"),
+          ("handcoach.lazy", "handcoach.text", "handcoach.spreadsheet", "handcoach.synthetic",
+           "handcoach.storage"),
           ("handcoach.accounts",), ("handcoach.review",),
           ("handcoach.analysis", "handcoach.summary"),
           ("handcoach.report_command", "handcoach.users_command", "handcoach.cli",

@@ -195,7 +195,7 @@ def test_program_defaults_and_overrides(tmp_path, monkeypatch):
     ({"program": {"exercises": []}}, "must be a list of exercise ids"),
     ({"program": {"exercises": ["fist", "fist"]}}, "listed twice"),
     ({"program": {"hand": "both"}}, 'must be "left" or "right"'),
-    ({"program": {"days": 3}}, "unknown key program.days"),
+    ({"program": {"days": 3}}, "program: unknown key 'days'"),
     ({"exercises": {"fist": {"dose": {"reps": "ten"}}}}, "dose.reps must be a whole number"),
 ])
 def test_program_errors_are_one_line(table, message):

@@ -16,6 +16,28 @@ from pathlib import Path
 import numpy as np
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
+#: below one frame a second there is no movement to follow (a 0.0001 fps file would be
+#: one frame "lasting" 10000 s).
+MIN_FPS = 1.0
+#: above this no camera records (slow-motion phones reach 960); a higher rate is a file
+#: whose time stamps are broken.
+MAX_FPS = 1000.0
+#: a step between two frames shorter than this share of the frame interval is no real
+#: time (a file whose 60 frames all fall within a millisecond).
+MIN_STEP_SHARE = 0.05
+#: frames are handed on with their longest side at most this (px): MediaPipe looks at a
+#: 224-256 px crop anyway, and a 4K or 8K frame would cost 25-200 MB of memory each.
+MAX_SIDE = 1920
+#: larger frames than this (a side, px) are refused: no camera records them, and the
+#: decoder alone would need hundreds of MB per frame.
+MAX_DECODE_SIDE = 8192
+#: above this many pixels the decoder works on one frame at a time (slice threads)
+#: instead of several at once (frame threads, each holding its own frames).
+ONE_FRAME_AT_A_TIME = 3840 * 2160
+#: how much shorter than its container says a video may decode before it is called cut
+#: short: a frame or two and audio that outlasts the picture are normal.
+CUT_SHORT_S = 1.0
+CUT_SHORT_SHARE = 0.02
 
 
 class SourceError(Exception):
@@ -32,12 +54,14 @@ class Frame:
 
 
 class FrameSource:
-    """Base for all sources: iterate for frames; `ended_early` says why a stream stopped."""
+    """Base for all sources: iterate for frames; `ended_early` says why a stream stopped
+    before its end, `retimed` why some frames' times were not the file's own."""
 
     name: str = ""
     fps: float = 30.0
     duration_s: float | None = None
     ended_early: str | None = None
+    retimed: str | None = None
 
     def __iter__(self) -> Iterator[Frame]:
         raise NotImplementedError
@@ -78,10 +102,23 @@ class VideoFileSource(FrameSource):
             self._container.close()
             raise SourceError(f"{path} has no video stream")
         stream = self._container.streams.video[0]
-        stream.thread_type = "AUTO"
+        codec = stream.codec_context
+        if codec is None:
+            self._container.close()
+            raise SourceError(f"{path} has a video stream FFmpeg cannot decode")
+        width, height = codec.width or 0, codec.height or 0
+        if max(width, height) > MAX_DECODE_SIDE:
+            self._container.close()
+            raise SourceError(f"{path} has frames of {width}x{height}; HandCoach reads videos "
+                              f"up to {MAX_DECODE_SIDE} pixels a side")
+        stream.thread_type = "SLICE" if width * height > ONE_FRAME_AT_A_TIME else "AUTO"
         self._stream = stream
         rate = stream.average_rate or stream.guessed_rate
         self.fps = float(rate) if rate else 30.0
+        if not MIN_FPS <= self.fps <= MAX_FPS:
+            self._container.close()
+            raise SourceError(f"{path} has {self.fps:.4g} frames a second; HandCoach reads "
+                              f"{MIN_FPS:g} to {MAX_FPS:g}")
         if stream.duration is not None and stream.time_base is not None:
             self.duration_s = float(stream.duration * stream.time_base)
         elif self._container.duration is not None:
@@ -91,10 +128,11 @@ class VideoFileSource(FrameSource):
         import av
 
         t0: float | None = None
-        index = 0
+        t = -1.0
+        index = retimed = 0
         try:
             for vf in self._container.decode(self._stream):
-                rgb = vf.to_ndarray(format="rgb24")
+                rgb = vf.to_ndarray(format="rgb24", **_fit(vf.width, vf.height))
                 quarter_turns = round((vf.rotation or 0) / 90) % 4
                 if quarter_turns:
                     rgb = np.ascontiguousarray(np.rot90(rgb, quarter_turns))
@@ -103,7 +141,15 @@ class VideoFileSource(FrameSource):
                 t_abs = vf.time if vf.time is not None else index / self.fps
                 if t0 is None:
                     t0 = t_abs
-                yield Frame(index, float(t_abs - t0), rgb)
+                t_file = float(t_abs - t0)
+                if index and not t_file > t + MIN_STEP_SHARE / self.fps:
+                    # A time stamp repeated or going back (every frame at 0, a bad
+                    # remux): timed at the frame rate, and said, rather than a session
+                    # of 0 s or one whose holds run backwards.
+                    t_file = t + 1.0 / self.fps
+                    retimed += 1
+                t = t_file
+                yield Frame(index, t, rgb)
                 index += 1
         except av.error.FFmpegError as exc:
             if index == 0:
@@ -111,6 +157,16 @@ class VideoFileSource(FrameSource):
             self.ended_early = f"video is damaged after frame {index} ({_reason(exc)})"
         if index == 0:
             raise SourceError(f"{self.name} contains no decodable video frames")
+        if retimed:
+            self.retimed = (f"{retimed} of {index} frames had no usable time (repeated, going "
+                            "back or too close together); they were timed at "
+                            f"{self.fps:g} frames a second")
+        decoded = t + 1.0 / self.fps
+        if self.ended_early is None and self.duration_s \
+                and decoded < self.duration_s - max(CUT_SHORT_S,
+                                                    CUT_SHORT_SHARE * self.duration_s):
+            self.ended_early = (f"the video stops at {decoded:.1f} s of its "
+                                f"{self.duration_s:.1f} s (the file is cut short)")
 
     def close(self) -> None:
         self._container.close()
@@ -190,6 +246,17 @@ def open_source(spec: str | int | Path, mirror: bool = False) -> FrameSource:
     if path.is_dir():
         return ImageFolderSource(path)
     return VideoFileSource(path, mirror=mirror)
+
+
+def _fit(width: int, height: int) -> dict[str, int]:
+    """The size a frame is converted to: as it is, or its longest side MAX_SIDE (scaled
+    by FFmpeg while converting, so the full-size RGB frame never exists)."""
+    side = max(width, height)
+    if side <= MAX_SIDE:
+        return {}
+    scale = MAX_SIDE / side
+    return {"width": max(2, round(width * scale / 2) * 2),
+            "height": max(2, round(height * scale / 2) * 2)}
 
 
 def _reason(exc: BaseException) -> str:

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from app.patient import patient_name, program, store
-from app.videos import samples, upload_field
+from app.safe_text import plain
+from app.videos import discard, samples, upload_field
 from app.wording import PAIN_SCALE, dose_text, pain_label
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import load_library
@@ -58,8 +59,10 @@ if path is not None and st.button("Analyze", type="primary"):
                                program=plan.overrides or None,
                                progress=lambda share: bar.progress(share))
     except (SourceError, ValueError) as exc:
-        st.error(f"This video could not be read: {exc}")
+        st.error(f"This video could not be read: {plain(exc)}")
         st.stop()
+    finally:
+        discard(path)             # an upload is not kept once analysed (samples are)
     bar.progress(1.0, text="Done")
     st.session_state.analysis = result
     st.session_state.analysis_saved = None
@@ -81,7 +84,9 @@ if result is not None and path is not None and Path(result.video) == path \
                   "notes": ", ".join(sorted(r.flags)).replace("_", " ")}
                  for r in result.reps]), hide_index=True)
     if result.ended_early:
-        st.warning(f"The video is damaged: analysed up to where it breaks ({result.ended_early}).")
+        st.warning(f"The video ends early: analysed up to where it stops ({result.ended_early}).")
+    if result.retimed:
+        st.warning(f"Some frames had no proper time: {result.retimed}.")
     for alert in result.warnings:
         st.warning(f"At {alert.t:.1f} s: {alert.message}")
     if result.frames_with_hand:
@@ -102,7 +107,7 @@ if result is not None and path is not None and Path(result.video) == path \
     st.subheader("Save as a session")
     saved = st.session_state.get("analysis_saved")
     if saved:
-        st.success(f"Saved as session {saved} for {name}. It is in My progress.")
+        st.success(f"Saved as session {saved} for {plain(name)}. It is in My progress.")
     else:
         with st.form("save"):
             cols = st.columns(2)
@@ -110,7 +115,7 @@ if result is not None and path is not None and Path(result.video) == path \
                                            format_func=pain_label)
             after = cols[1].select_slider("Pain after (0-10)", PAIN_SCALE, value=0,
                                           format_func=pain_label)
-            if st.form_submit_button(f"Save for {name}"):
+            if st.form_submit_button(f"Save for {plain(name)}", key="save-session"):
                 try:
                     dose = library[exercise].dose if exercise else None
                     st.session_state.analysis_saved = save_analysis(
@@ -121,5 +126,5 @@ if result is not None and path is not None and Path(result.video) == path \
                         prescription_id=plan.prescription_id)
                     st.rerun()
                 except StoreError as exc:
-                    st.error(f"Not saved: {exc}. The results are still shown here; try "
+                    st.error(f"Not saved: {plain(exc)}. The results are still shown here; try "
                              "again in a moment.")

@@ -90,6 +90,8 @@ def _setup() -> None:
             ex, name, store(), side=side, pain_before=pain,
             source="camera" if path is None else path.name, done_today=done,
             prescription_id=plan.prescription_id)
+        if source == UPLOAD:
+            st.session_state.live.upload = path    # deleted when the video stops
         st.session_state.live_video = path
         st.session_state.heard = (0, 0)
         st.session_state.cue = None
@@ -140,6 +142,12 @@ def _running(live: LiveSession) -> None:
         return new
 
     path = st.session_state.get("live_video")
+    with status_col:
+        # Drawn before the video and the counter: a rerun the video component or the
+        # counter's timer interrupts has already drawn it, so Finish never vanishes.
+        if st.button("Finish", type="primary", width="stretch"):
+            live.stop_video()
+            st.rerun()
     with video_col:
         ctx = webrtc_streamer(
             key=f"live-{live.recorder.session_id or id(live)}",
@@ -158,9 +166,6 @@ def _running(live: LiveSession) -> None:
         # the browser and the server are still negotiating the connection can swallow
         # the browser's offer, and the video would never start.
         st.fragment(run_every=REFRESH_S if ctx.state.playing else None)(_live_status)(coach)
-        if st.button("Finish", type="primary", width="stretch"):
-            live.stop_video()
-            st.rerun()
         with st.expander("Pain getting worse?"):
             now = st.select_slider("Pain now", PAIN_SCALE, value=live.pain_before or 0,
                                    format_func=pain_label, key="pain_now")

@@ -16,6 +16,7 @@ from app.auth import require_staff
 from app.flag_labels import flag_label, flag_line
 from app.local_time import day_start, local_tz, today
 from app.picker import STATE, visible_patients
+from app.safe_text import plain
 from exercises.library import LibraryError
 from handcoach.accounts import Access, AccountError, PatientInfo
 from handcoach.review.adherence import adherence_days, adherence_rate, local_day
@@ -85,14 +86,15 @@ def add_patient_form(acc: Access) -> None:
     try:
         info = acc.add_patient(name, username, password, therapist.strip() or None)
     except (AccountError, LibraryError) as exc:
-        st.error(f"Not added: {exc}.")
+        st.error(f"Not added: {plain(exc)}.")
         return
     except StoreError as exc:
         st.error(f"Not added: the results database cannot be written just now: {exc}")
         return
     st.session_state[STATE] = info.id
     st.session_state[ADDED] = (
-        f"Added {info.name}. Give them the user name **{info.username}** and the password "
+        f"Added {plain(info.name)}. Give them the user name **{plain(info.username)}** and "
+        "the password "
         "you typed; they can sign in now. Next, prescribe their exercises on the "
         "Prescribe page.")
     st.rerun()
@@ -148,7 +150,7 @@ else:
         st.subheader("What to look at first")
         for p, flags in flagged:
             for f in flags:
-                st.markdown(f"- **{p.name}**: {flag_line(f)}")
+                st.markdown(f"- **{plain(p.name)}**: {flag_line(f)}")
     else:
         st.caption("No flags: nobody missed days, reported rising pain or lost motion "
                    "this week.")

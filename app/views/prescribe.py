@@ -18,7 +18,9 @@ from app.auth import require_staff
 from app.local_time import local_tz, when_text
 from app.picker import pick_patient
 from app.prescription_diff import describe_changes
+from app.safe_text import plain
 from app.wording import dose_text
+from exercises import schema
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import Dose, Exercise, LibraryError, load_library
 from exercises.norms import normal_flexion
@@ -51,11 +53,17 @@ def dose_inputs(ex: Exercise, start: Mapping[str, Any], prefix: str) -> dict[str
     for col, key in zip(cols, DOSE_KEYS, strict=True):
         label, whole, step = DOSE_INPUTS[key]
         value = start.get(key, getattr(ex.dose, key))
+        bound = schema.DOSE[key]    # the ranges every program and prescription is held to
         if whole:
-            dose[key] = col.number_input(label, min_value=0, value=int(value), step=int(step),
-                                         key=f"{prefix}-{ex.id}-{key}")
+            dose[key] = col.number_input(label, min_value=int(bound.lo),
+                                         max_value=int(bound.hi),
+                                         value=min(max(int(value), int(bound.lo)),
+                                                   int(bound.hi)),
+                                         step=int(step), key=f"{prefix}-{ex.id}-{key}")
         else:
-            dose[key] = col.number_input(label, min_value=0.0, value=float(value),
+            dose[key] = col.number_input(label, min_value=float(bound.lo),
+                                         max_value=float(bound.hi),
+                                         value=min(max(float(value), bound.lo), bound.hi),
                                          step=float(step), format="%g",
                                          key=f"{prefix}-{ex.id}-{key}")
     return dose
@@ -121,11 +129,11 @@ mine = sorted((v for v in versions if v.hand == hand), key=lambda v: v.version)
 current = mine[-1] if mine else None
 number = current.version + 1 if current else 1
 if current is None:
-    st.caption(f"No prescription for {patient.name}'s {hand} hand yet: the form starts "
+    st.caption(f"No prescription for {plain(patient.name)}'s {hand} hand yet: the form starts "
                "from the library's usual exercises and doses.")
 else:
     st.caption(f"Current: version {current.version}, saved {when_text(current.created_at)} "
-               f"by {current.created_by}.")
+               f"by {plain(current.created_by)}.")
 
 prefix = f"rx-{patient.id}-{hand}-{current.version if current else 0}"
 exercises = st.multiselect(
@@ -156,7 +164,7 @@ if save:
     try:
         info = acc.prescribe(patient.id, hand, exercises, doses, targets_from(edited), note)
     except LibraryError as exc:
-        st.error(f"Not saved: {exc}.")
+        st.error(f"Not saved: {plain(exc)}.")
     except NotVisible as exc:
         st.error(str(exc))
     except StoreError as exc:
@@ -164,7 +172,7 @@ if save:
     else:
         plan = "; ".join(f"{names[e]}: {dose_text(Dose(**info.doses[e]))}"
                          for e in info.exercises)
-        st.session_state[SAVED] = (f"Saved version {info.version} for {patient.name}'s "
+        st.session_state[SAVED] = (f"Saved version {info.version} for {plain(patient.name)}'s "
                                    f"{hand} hand ({plan}).")
         st.rerun()
 history(mine, names, hand)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -23,16 +24,18 @@ from app.flag_labels import flag_line
 from app.joints import measured_joints
 from app.local_time import day_span, day_start, local_naive, local_tz, today, when_text
 from app.picker import pick_patient
+from app.safe_text import plain
 from app.skeleton import draw_hand
 from app.wording import joint_label
 from exercises.counter import Rep
 from exercises.library import Exercise, load_library
-from handcoach.accounts import Access, NotVisible
+from handcoach.accounts import Access, NotVisible, PatientInfo
 from handcoach.review.adherence import adherence_days, adherence_rate, in_force
 from handcoach.review.exports import csv_text, rep_columns, rep_rows
 from handcoach.review.flags import patient_flags
+from handcoach.review.fonts import ReportError, fallbacks_for
 from handcoach.review.grading import best_tam, grade_tam
-from handcoach.review.report import ReportInput, build_report
+from handcoach.review.report import ReportInput, build_report, report_texts
 from handcoach.review.trends import pain_trend, rom_trend
 from handcoach.storage import PrescriptionInfo, SessionInfo, StoreError
 from handcoach.storage.records import export_columns
@@ -280,7 +283,7 @@ def show_session(acc: Access, sessions: list[SessionInfo]) -> None:
     else:
         st.caption("No warnings in this session.")
     if s.note:
-        st.caption(f"Note: {s.note}")
+        st.caption(f"Note: {plain(s.note)}")
     if reps:
         replay(acc, s, reps, ex)
 
@@ -292,22 +295,43 @@ def rep_csv(acc: Access, sessions: list[SessionInfo]) -> str:
     return csv_text(rows, rep_columns())
 
 
-def show_downloads(acc: Access, patient: str, history: list[SessionInfo],
+def logged(acc: Access, action: str, patient_id: int, detail: str,
+           make: Callable[[], str | bytes]) -> Callable[[], str | bytes]:
+    """A download made when it is clicked, its audit row written first (no row, no file)."""
+    def download() -> str | bytes:
+        acc.log(action, patient_id, detail)
+        return make()
+    return download
+
+
+def show_downloads(acc: Access, patient: PatientInfo, history: list[SessionInfo],
                    sessions: list[SessionInfo], versions: list[PrescriptionInfo],
                    first: date, last: date) -> None:
-    stem = f"handcoach-{slug(patient)}-{first.isoformat()}-{last.isoformat()}"
-    report = ReportInput(patient=patient, hands=(), start=first, end=last,
+    stem = f"handcoach-{slug(patient.name)}-{first.isoformat()}-{last.isoformat()}"
+    report = ReportInput(patient=patient.name, hands=(), start=first, end=last,
                          generated_at=datetime.now(TZ), therapist=acc.principal.name,
                          sessions=history, prescriptions=versions, tz=TZ)
+    span = f"{first.isoformat()} to {last.isoformat()}"
     st.write(f"For {first:%d %b %Y} to {last:%d %b %Y}: {len(sessions)} sessions.")
-    st.download_button("PDF report (one page)", data=lambda: build_report(report),
-                       file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore",
-                       type="primary", icon="📄")
+    try:
+        fallbacks_for(report_texts(report))     # a name no font here can print: said now
+    except ReportError as exc:
+        st.warning(f"No PDF report: {plain(exc)}.")
+    else:
+        st.download_button("PDF report (one page)",
+                           data=logged(acc, "report", patient.id, f"PDF {span}",
+                                       lambda: build_report(report)),
+                           file_name=f"{stem}.pdf", mime="application/pdf",
+                           on_click="ignore", type="primary", icon="📄")
     st.download_button("Sessions (CSV)",
-                       data=csv_text([s.export_row() for s in sessions], export_columns()),
+                       data=logged(acc, "export", patient.id, f"sessions CSV {span}",
+                                   lambda: csv_text([s.export_row() for s in sessions],
+                                                    export_columns())),
                        file_name=f"{stem}-sessions.csv", mime="text/csv", on_click="ignore",
                        icon="📊")
-    st.download_button("Range of motion per rep (CSV)", data=lambda: rep_csv(acc, sessions),
+    st.download_button("Range of motion per rep (CSV)",
+                       data=logged(acc, "export", patient.id, f"reps CSV {span}",
+                                   lambda: rep_csv(acc, sessions)),
                        file_name=f"{stem}-reps.csv", mime="text/csv", on_click="ignore",
                        icon="📊")
     st.caption("Times in the CSV files are UTC (ISO 8601); angles in degrees.")
@@ -350,4 +374,4 @@ with listing:
     else:
         st.info("No sessions in this period.")
 with export:
-    show_downloads(acc, patient.name, history, sessions, versions, first, last)
+    show_downloads(acc, patient, history, sessions, versions, first, last)

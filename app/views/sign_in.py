@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.auth import remember
+from app.auth import client_address, remember
 from app.store import store
 from handcoach.accounts import SignInRefused, TooManyAttempts, sign_in
+from handcoach.accounts.errors import SignInBusy
 from handcoach.storage import StoreError
 
 st.title("HandCoach")
@@ -19,8 +20,8 @@ with st.form("sign-in"):
     submitted = st.form_submit_button("Sign in", type="primary")
 if submitted:
     try:
-        who, token = sign_in(store(), username, password)
-    except (SignInRefused, TooManyAttempts) as exc:
+        who, token = sign_in(store(), username, password, client=client_address())
+    except (SignInRefused, TooManyAttempts, SignInBusy) as exc:
         st.error(str(exc))
     except StoreError as exc:
         st.error(f"Cannot sign in just now: {exc}")

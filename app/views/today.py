@@ -5,15 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from app.patient import patient_name, program, reps_today, saved_sessions, sessions_today
+from app.safe_text import plain
 from app.wording import dose_text
 
 name = patient_name()
 plan = program()
 st.title("Today's exercises")
-st.write(f"Hello {name}. Do each exercise slowly and gently. Stop if it hurts more than "
+st.write(f"Hello {plain(name)}. Do each exercise slowly and gently. Stop if it hurts more than "
          "usual. **Your therapist's prescription comes first.**")
 if plan.note:
-    st.info(f"From your therapist: {plan.note}")
+    st.info(f"From your therapist: {plain(plan.note)}")
 if plan.hand:
     st.write(f"Exercise your **{plan.hand}** hand.")
 

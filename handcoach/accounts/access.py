@@ -5,6 +5,10 @@ handcoach.accounts.login from the database), never from what a page or URL asks 
 reaches only their own record, a therapist only the patients assigned to them, an
 administrator everyone. Asking for anything outside the scope raises NotVisible, with
 the same words as for something that does not exist, so ids cannot be probed.
+
+Staff reading a patient's data leave one `view` row in the audit log per Access (one
+page run) and patient, written in the same transaction as the read: no read without its
+row. Exports, reports, prescriptions and new patients are logged too (storage/audit.py).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from exercises.counter import Rep
-from handcoach.storage import codec, queries
+from handcoach.storage import audit, codec, queries
 from handcoach.storage.db import Store
 from handcoach.storage.errors import StoreError, reason
 from handcoach.storage.models import ExerciseSession, Patient, Prescription, User
@@ -48,9 +52,11 @@ class PatientInfo:
 class Access:
     """The results store as one signed-in user may see it."""
 
-    def __init__(self, store: Store, principal: Principal) -> None:
+    def __init__(self, store: Store, principal: Principal, client: str | None = None) -> None:
         self.store = store
         self.principal = principal
+        self.client = client
+        self._viewed: set[int | None] = set()
 
     # -- scope ----------------------------------------------------------------------------
     def _scope(self) -> ColumnElement[bool]:
@@ -64,18 +70,45 @@ class Access:
     def _error(self, exc: SQLAlchemyError) -> StoreError:
         return StoreError(f"{reason(exc)} ({self.store.where})")
 
-    def _visible_patient(self, s: Session, patient_id: int) -> Patient:
+    def _visible_patient(self, s: Session, patient_id: int, viewed: bool = True) -> Patient:
         row = s.scalar(select(Patient).where(Patient.id == patient_id, self._scope()))
         if row is None:
             raise NotVisible("No such patient.")
+        if viewed:
+            self._view(s, row.id, row.name)
         return row
 
     def _visible_session(self, s: Session, session_id: int) -> None:
-        found = s.scalar(select(ExerciseSession.id)
-                         .join(Patient, Patient.id == ExerciseSession.patient_id)
-                         .where(ExerciseSession.id == session_id, self._scope()))
+        found = s.execute(select(Patient.id, Patient.name)
+                          .join(ExerciseSession, Patient.id == ExerciseSession.patient_id)
+                          .where(ExerciseSession.id == session_id, self._scope())).first()
         if found is None:
             raise NotVisible("No such session.")
+        self._view(s, found[0], found[1], f"session {session_id}")
+
+    def _view(self, s: Session, patient_id: int | None, patient: str | None,
+              detail: str | None = None) -> None:
+        """The audit row of a staff member's first read of this patient's data (or of
+        the patients list: patient None) through this Access."""
+        if not self.principal.is_staff or patient_id in self._viewed:
+            return
+        self._viewed.add(patient_id)
+        audit.add(s, "view", user=self.principal, patient_id=patient_id, patient=patient,
+                  detail=detail, client=self.client)
+
+    def log(self, action: str, patient_id: int | None = None, detail: str | None = None
+            ) -> None:
+        """An audit row for something done with data already read (an export, a report);
+        StoreError when it cannot be written, and the caller does not hand the data out."""
+        name = None
+        if patient_id is not None:
+            try:
+                with self.store.transaction() as s:
+                    name = self._visible_patient(s, patient_id, viewed=False).name
+            except SQLAlchemyError as exc:
+                raise self._error(exc) from exc
+        audit.record(self.store, action, user=self.principal, patient_id=patient_id,
+                     patient=name, detail=detail, client=self.client)
 
     def _need_staff(self) -> None:
         if not self.principal.is_staff:
@@ -92,6 +125,7 @@ class Access:
                  .where(self._scope()).order_by(Patient.name))
         try:
             with self.store.transaction() as s:
+                self._view(s, None, None, "patients list")
                 return [PatientInfo(p.id, p.name, p.created_at, t, u)
                         for p, t, u in s.execute(query)]
         except SQLAlchemyError as exc:
@@ -120,6 +154,9 @@ class Access:
                 user = create_user(s, username, password, "patient", name, name,
                                    therapist_id, take_over=self.principal.role == "admin")
                 patient_id = user.patient_id
+                audit.add(s, "patient_add", user=self.principal, patient_id=patient_id,
+                          patient=user.name, detail=f"account {user.username}",
+                          client=self.client)
         except IntegrityError as exc:
             raise AccountError(f"the user name {username!r} is taken") from exc
         except SQLAlchemyError as exc:
@@ -142,6 +179,8 @@ class Access:
                 if patient_id is not None:
                     self._visible_patient(s, patient_id)
                     query = query.where(ExerciseSession.patient_id == patient_id)
+                else:
+                    self._view(s, None, None, "patients list")
                 return queries.session_infos(s, query)
         except SQLAlchemyError as exc:
             raise self._error(exc) from exc
@@ -152,6 +191,8 @@ class Access:
         try:
             with self.store.transaction() as s:
                 found = queries.session_infos(s, query)
+                if found:
+                    self._visible_session(s, session_id)
         except SQLAlchemyError as exc:
             raise self._error(exc) from exc
         if not found:
@@ -214,7 +255,7 @@ class Access:
         for attempt in range(2):   # two therapists saving at once: the second retries
             try:
                 with self.store.transaction() as s:
-                    patient = self._visible_patient(s, patient_id)
+                    patient = self._visible_patient(s, patient_id, viewed=False)
                     latest = s.scalar(select(func.max(Prescription.version))
                                       .where(Prescription.patient_id == patient_id,
                                              Prescription.hand == hand)) or 0
@@ -226,6 +267,10 @@ class Access:
                         rom_targets=targets, note=note)
                     s.add(row)
                     s.flush()
+                    audit.add(s, "prescribe", user=self.principal, patient_id=patient_id,
+                              patient=patient.name,
+                              detail=f"{hand} hand version {row.version}: "
+                                     + ", ".join(exercises), client=self.client)
                     return prescription_info(row, patient.name)
             except IntegrityError as exc:
                 if attempt:

@@ -16,10 +16,22 @@ class SignInRefused(Exception):
 
 
 class TooManyAttempts(Exception):
-    """Too many wrong passwords for this name lately; wait_s until the next try."""
+    """Too many wrong passwords lately from this computer (for this name, or for any);
+    wait_s until the next try."""
 
     def __init__(self, wait_s: float) -> None:
-        minutes = max(1, round(wait_s / 60))
-        super().__init__(f"Too many wrong passwords. Try again in {minutes} minute"
-                         f"{'s' if minutes != 1 else ''}.")
+        if wait_s < 90:
+            seconds = max(1, round(wait_s))
+            when = f"{seconds} second{'s' if seconds != 1 else ''}"
+        else:
+            minutes = round(wait_s / 60)
+            when = f"{minutes} minute{'s' if minutes != 1 else ''}"
+        super().__init__(f"Too many wrong passwords. Try again in {when}.")
         self.wait_s = wait_s
+
+
+class SignInBusy(Exception):
+    """Every password-checking slot stayed busy: the machine is loaded (or flooded)."""
+
+    def __init__(self) -> None:
+        super().__init__("HandCoach is busy just now. Please try again in a moment.")

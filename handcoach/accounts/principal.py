@@ -19,3 +19,8 @@ class Principal:
     @property
     def is_staff(self) -> bool:
         return self.role in ("admin", "therapist")
+
+
+#: whoever runs `handcoach sessions|report|users|audit`: the database's administrator
+#: (whoever can open the database can read it all anyway); id 0 is no account.
+COMMAND_LINE = Principal(0, "command-line", "command line", "admin")

@@ -14,12 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from handcoach.storage import audit
 from handcoach.storage.db import Store
 from handcoach.storage.errors import StoreError, reason
 from handcoach.storage.models import ROLES, LoginSession, Patient, User
+from handcoach.text import BadName, person_name
 
 from .errors import AccountError
 from .passwords import check_new_password, hash_password
+from .principal import COMMAND_LINE, Principal
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
 
@@ -74,16 +77,16 @@ def create_user(s: Session, username: str, password: str, role: str, name: str |
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     username = normalize_username(username)
     check_new_password(password, username)
-    display = " ".join((name or username).split())
-    if not display or len(display) > 200:
-        raise AccountError("a name has 1-200 characters")
+    try:
+        display = person_name(name or username)
+        record = person_name(patient or display, "a patient name") if role == "patient" \
+            else None
+    except BadName as exc:
+        raise AccountError(str(exc)) from None
     if s.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"the user name {username!r} is taken")
     patient_row = None
-    if role == "patient":
-        record = " ".join((patient or display).split())
-        if len(record) > 200:
-            raise AccountError("a patient name has at most 200 characters")
+    if record is not None:
         patient_row = s.scalar(select(Patient).where(Patient.name == record))
         if patient_row is not None and not take_over:
             raise AccountError(f"a patient named {record!r} cannot be added here; the "
@@ -110,7 +113,7 @@ def create_user(s: Session, username: str, password: str, role: str, name: str |
 
 def add_user(store: Store, username: str, password: str, role: str, *,
              name: str | None = None, patient: str | None = None,
-             therapist: str | None = None) -> UserInfo:
+             therapist: str | None = None, by: Principal = COMMAND_LINE) -> UserInfo:
     """Create an account. A patient account gets a patient record named `patient` (default:
     its name); an existing record of that name without an account is taken over, so
     sessions saved before accounts existed stay the patient's. `therapist`: the user name
@@ -121,7 +124,10 @@ def add_user(store: Store, username: str, password: str, role: str, *,
         with store.transaction() as s:
             therapist_id = find_therapist(s, therapist).id if therapist else None
             user = create_user(s, username, password, role, name, patient, therapist_id)
-            return _info(s, user)
+            info = _info(s, user)
+            audit.add(s, "account_add", user=by, patient_id=info.patient_id,
+                      patient=info.patient, detail=f"{info.role} {info.username}")
+            return info
     except IntegrityError as exc:
         raise AccountError(f"the user name {username!r} is taken") from exc
     except SQLAlchemyError as exc:
@@ -163,7 +169,8 @@ def _user(s: Session, username: str) -> User:
     return user
 
 
-def set_password(store: Store, username: str, password: str) -> None:
+def set_password(store: Store, username: str, password: str,
+                 by: Principal = COMMAND_LINE) -> None:
     """A new password; every browser signed in as this user is signed out."""
     try:
         with store.transaction() as s:
@@ -172,16 +179,20 @@ def set_password(store: Store, username: str, password: str) -> None:
             user.password_hash = hash_password(password)
             user.password_changed_at = _now()
             s.execute(LoginSession.__table__.delete().where(LoginSession.user_id == user.id))
+            audit.add(s, "account_password", user=by, detail=f"{user.role} {user.username}")
     except SQLAlchemyError as exc:
         raise _write_error(store, exc) from exc
 
 
-def set_active(store: Store, username: str, active: bool) -> None:
+def set_active(store: Store, username: str, active: bool,
+               by: Principal = COMMAND_LINE) -> None:
     """Switch an account off (its sign-ins end now) or back on; nothing is deleted."""
     try:
         with store.transaction() as s:
             user = _user(s, username)
             user.active = active
+            audit.add(s, "account_enable" if active else "account_disable", user=by,
+                      detail=f"{user.role} {user.username}")
             if not active:
                 s.execute(LoginSession.__table__.delete()
                           .where(LoginSession.user_id == user.id))

@@ -6,13 +6,12 @@ Angles are rounded to whole degrees: the camera is good to about 5 deg at best
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from exercises.counter import Rep
+from handcoach.spreadsheet import csv_text
 from handcoach.storage.records import SessionInfo
 from vision.landmarks import ANGLE_NAMES
 
@@ -53,11 +52,4 @@ def rep_rows(session: SessionInfo, reps: Sequence[Rep]) -> list[dict[str, Any]]:
     return rows
 
 
-def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """CSV with a header row; None is an empty cell, keys not in `columns` are left out."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+__all__ = ["csv_text", "rep_columns", "rep_rows"]

@@ -4,9 +4,11 @@ One page on purpose: it is read between patients and filed. Everything that can 
 (flags, hands, period length) is capped or scaled, so the page never overflows; the
 charts take whatever height is left.
 
-Text is set in DejaVu Sans, which matplotlib ships (mpl-data/fonts/ttf): any patient name
-prints, not only latin-1 ones. Charts are drawn with matplotlib's Agg canvas, without
-pyplot, so building a report in a Streamlit thread touches no global figure state.
+Text is set in DejaVu Sans, which matplotlib ships (mpl-data/fonts/ttf), with the Noto
+fonts (and Symbola) as fallbacks for what it lacks (review/fonts.py): a name in any
+script prints, and one that no installed font can print is refused in one line. Charts
+are drawn with matplotlib's Agg canvas, without pyplot, so building a report in a
+Streamlit thread touches no global figure state.
 """
 
 from __future__ import annotations
@@ -17,9 +19,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
-from pathlib import Path
 
-import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from matplotlib import dates as mdates
@@ -41,10 +41,10 @@ from .adherence import (
     sessions_by_day,
 )
 from .flags import Flag, patient_flags
+from .fonts import PRIMARY, fallbacks_for, shaping_available
 from .grading import best_tam, grade_tam
 
-FONT_DIR = Path(matplotlib.get_data_path(), "fonts", "ttf")
-FONT = "DejaVu"
+FONT = PRIMARY.family
 TITLE = "HandCoach progress report"
 
 PAGE_W, PAGE_H = 210.0, 297.0
@@ -394,12 +394,27 @@ def _charts_png(width_mm: float, height_mm: float, data: ReportInput,
 
 # --- the report ------------------------------------------------------------------------
 
+def report_texts(data: ReportInput) -> list[str]:
+    """What people typed that the report prints: names and the therapist's notes."""
+    return [data.patient, data.therapist,
+            *(p.created_by for p in data.prescriptions),
+            *(p.note or "" for p in data.prescriptions)]
+
+
 def _document(data: ReportInput) -> FPDF:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, TOP, MARGIN)
-    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+    pdf.add_font(FONT, "", PRIMARY.regular)
+    pdf.add_font(FONT, "B", PRIMARY.bold)
+    extra = fallbacks_for(report_texts(data))
+    for f in extra:
+        pdf.add_font(f.family, "", f.regular, collection_font_number=f.collection)
+        pdf.add_font(f.family, "B", f.bold, collection_font_number=f.collection)
+    if extra:
+        pdf.set_fallback_fonts([f.family for f in extra], exact_match=False)
+        if shaping_available():
+            pdf.set_text_shaping(True)      # joined Arabic, reordered Hebrew, Indic
     pdf.set_title(TITLE)
     pdf.set_subject(f"{data.patient}, {data.start.isoformat()} to {data.end.isoformat()}")
     pdf.set_author(data.therapist)

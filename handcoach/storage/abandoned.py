@@ -13,6 +13,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from handcoach.text import person_name
+
 from .db import Store
 from .errors import StoreError, reason
 from .models import ExerciseSession, FrameChunk, Patient
@@ -30,7 +32,7 @@ def close_abandoned(patient: str, store: Store, keep: int | None = None) -> list
               .correlate(ExerciseSession).scalar_subquery())
     query = (select(ExerciseSession, last_t)
              .join(Patient, Patient.id == ExerciseSession.patient_id)
-             .where(Patient.name == patient.strip(), ExerciseSession.status == "open"))
+             .where(Patient.name == person_name(patient), ExerciseSession.status == "open"))
     if keep is not None:
         query = query.where(ExerciseSession.id != keep)
     closed = []

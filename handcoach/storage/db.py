@@ -6,6 +6,12 @@ folder named by an explicit URL is *not* created: a missing one is most likely a
 unplugged or unmounted drive, and creating it would silently split the patient's history
 in two. Opening a database applies the migrations shipped in storage/migrations (Alembic,
 `upgrade head`), so users never run a migration tool.
+
+A database that exists but is not HandCoach's is refused, never taken as a fresh install
+(which would open every page without a sign-in): an SQLite file that was there before
+HandCoach opened it (a 0-byte file from a failed copy or restore, an empty one, another
+program's) without HandCoach's schema, or any database holding other tables. A new,
+empty PostgreSQL database is how a clinic starts, and is set up.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -119,7 +125,10 @@ class Store:
         try:
             if self._default_path is not None:
                 self._default_path.parent.mkdir(parents=True, exist_ok=True)
+            existed = self._sqlite_file_existed()
             with self.engine.connect() as conn:
+                self._check_ours(conn, existed)
+                conn.rollback()                    # the look ended its transaction
                 self._upgrade(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"{reason(exc)} ({self.where})") from exc
@@ -130,6 +139,30 @@ class Store:
             raise StoreError(f"results database {self.where} has a schema this HandCoach "
                              f"does not know ({str(exc).splitlines()[0]})") from exc
         self._ready = True
+
+    def _sqlite_file_existed(self) -> bool:
+        """True for an SQLite file that was there before this store opened it."""
+        if self.dialect != "sqlite":
+            return False
+        name = self.url.database or ""
+        if name in ("", ":memory:") or name.startswith("file:"):
+            return False
+        return Path(name).exists()
+
+    def _check_ours(self, conn: Connection, existed: bool) -> None:
+        """StoreError unless the database is HandCoach's or brand new (module docstring)."""
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" in tables:
+            return          # ours; Alembic itself refuses a revision it does not know
+        if tables:
+            raise StoreError(f"results database {self.where} holds another program's tables "
+                             f"({', '.join(sorted(tables)[:3])}); HandCoach does not use it")
+        if existed:
+            size = Path(self.url.database or "").stat().st_size
+            what = "an empty file (0 bytes)" if size == 0 else "an empty database"
+            raise StoreError(f"results database {self.where} is {what}, not HandCoach's: a "
+                             "failed copy or restore? Restore a good copy, or move it away "
+                             "to start a new one")
 
     def _upgrade(self, conn: Connection) -> None:
         """`alembic upgrade head` in one transaction.

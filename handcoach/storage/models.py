@@ -265,6 +265,29 @@ class WarningRow(Base):
     message: Mapped[str] = mapped_column(Text)
 
 
+class AuditEntry(Base):
+    """Who did what to whose data, and when (storage/audit.py): sign-ins, failed
+    sign-ins, every view of a patient's data by staff, exports, reports, prescriptions
+    and account changes. Rows are only ever added. The user's and the patient's names
+    are kept as they were, so the log still reads after an account or record goes."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),
+                      Index("ix_audit_log_patient_id", "patient_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str | None] = mapped_column(String(80))
+    role: Mapped[str | None] = mapped_column(String(10))
+    action: Mapped[str] = mapped_column(String(30))
+    patient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patients.id", ondelete="SET NULL"))
+    patient: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+    client: Mapped[str | None] = mapped_column(String(64))
+
+
 class FrameChunk(Base):
     """Consecutive frames of a session, compressed (storage/codec.py, `codec` version).
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from exercises import schema
 from exercises.catalog import EXERCISE_IDS
 from exercises.library import LibraryError
 from exercises.program import Program, parse_program
@@ -18,10 +19,9 @@ from vision.landmarks import ANGLE_NAMES
 from .models import Prescription
 from .records import PrescriptionInfo
 
-DOSE_KEYS = ("reps", "sets", "hold_s", "rest_s", "sessions_per_day", "max_reps_per_day")
-#: a flexion target above this is not a finger joint's (normal maxima are 50-100 deg,
-#: docs/clinical.md); it is most likely a typo.
-MAX_TARGET_DEG = 120.0
+DOSE_KEYS = tuple(schema.DOSE)
+#: the highest flexion target a therapist can set (exercises/schema.py says why).
+MAX_TARGET_DEG = float(schema.ROM_TARGET.hi)
 
 
 def check_prescription(hand: str, exercises: list[str], doses: Mapping[str, Mapping[str, Any]],
@@ -42,10 +42,7 @@ def check_prescription(hand: str, exercises: list[str], doses: Mapping[str, Mapp
         dose = doses.get(ex)
         if dose is None:
             raise LibraryError(f"no dose for {ex}")
-        missing = [k for k in DOSE_KEYS if k not in dose]
-        if missing:
-            raise LibraryError(f"{ex}: dose has no {missing[0]}")
-        clean_doses[ex] = {k: dose[k] for k in DOSE_KEYS}
+        clean_doses[ex] = schema.dose(f"{ex} dose", dose)
     known = set(ANGLE_NAMES)
     targets: dict[str, dict[str, float]] = {}
     for finger, joints in rom_targets.items():
@@ -55,13 +52,14 @@ def check_prescription(hand: str, exercises: list[str], doses: Mapping[str, Mapp
             if (finger, joint) not in known:
                 raise LibraryError(f"unknown joint {finger} {joint}")
             if isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not 0 <= value <= MAX_TARGET_DEG:
-                raise LibraryError(f"target for {finger} {joint} must be 0-"
-                                   f"{MAX_TARGET_DEG:.0f} degrees, got {value!r}")
+                    or not schema.ROM_TARGET.lo <= value <= schema.ROM_TARGET.hi:
+                raise LibraryError(f"target for {finger} {joint} must be "
+                                   f"{schema.ROM_TARGET.lo:g}-{schema.ROM_TARGET.hi:g} "
+                                   f"degrees, got {schema.show(value)}")
             targets.setdefault(finger, {})[joint] = round(float(value), 1)
     note = (note or "").strip() or None
-    if note is not None and len(note) > 2000:
-        raise LibraryError("a note to the patient has at most 2000 characters")
+    if note is not None and len(note) > schema.MAX_NOTE:
+        raise LibraryError(f"a note to the patient has at most {schema.MAX_NOTE} characters")
     table = {"program": {"exercises": exercises, "hand": hand,
                          **({"note": note} if note else {})},
              "exercises": {ex: {"dose": clean_doses[ex]} for ex in exercises}}

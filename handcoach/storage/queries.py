@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from exercises.counter import Rep
+from handcoach.text import BadName, person_name
 
 from . import codec
 from .db import Store
@@ -82,7 +83,10 @@ def list_sessions(patient: str | None = None, store: Store | None = None
     try:
         with store.transaction() as s:
             if patient is not None:
-                name = patient.strip()
+                try:
+                    name = person_name(patient, "a patient name")
+                except BadName as exc:
+                    raise StoreError(str(exc)) from None
                 if s.scalar(select(Patient.id).where(Patient.name == name)) is None:
                     raise StoreError(f"no patient named {name!r} in {store.where}")
                 query = query.where(Patient.name == name)

@@ -35,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exercises.alerts import Alert
 from exercises.counter import Rep
+from handcoach.text import person_name
 from vision.rom import RomTracker
 
 from .buffer import Chunk, FlushPolicy, FrameBuffer
@@ -116,11 +117,7 @@ class SessionRecorder:
         then says why, and the session is created at the next successful flush.
         video_name: only the file's name is kept, never the video.
         """
-        name = (patient or "").strip()
-        if not name:
-            raise ValueError("a session needs a patient name")
-        if len(name) > 200:
-            raise ValueError("a patient name has at most 200 characters")
+        name = person_name(patient, "a patient name")
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
         if side is not None and side not in SIDES:

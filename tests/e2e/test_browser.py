@@ -67,6 +67,14 @@ def _finish(page, pain_after: int | None = None) -> str:
     return page.locator("body").inner_text()
 
 
+def kept_uploads(app) -> list[str]:
+    """The files the app server keeps of uploads (app/videos.py: UPLOADS/<pid>/)."""
+    from app.videos import UPLOADS
+
+    folder = UPLOADS / str(app.pid)
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
 def _screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
@@ -151,8 +159,11 @@ def test_uploaded_video_ending_mid_rep_keeps_the_reps_before_it(tmp_path):
                               "The video stopped", timeout_s=60)
         assert "The video stopped" in ended, ended
         assert "2 of 10" in page.locator(REPS).first.inner_text()
+        assert kept_uploads(app) == ["my_fist.mp4"]      # while the session runs
         summary = _finish(page)
+        left = kept_uploads(app)
     assert "Saved" in summary
+    assert left == [], "the patient's video stayed on disk after the session"
     store = Store(app.db_url)
     (session,) = list_sessions("e2e patient", store=store)
     assert (session.source, session.video_name, session.reps) == ("video", "my_fist.mp4", 2)
@@ -215,6 +226,7 @@ def test_an_uploaded_video_analysed_can_be_saved_as_a_session(tmp_path):
         page.get_by_text(clip.name).first.wait_for()
         page.get_by_role("button", name="Analyze").click()
         assert "Repetitions" in wait_for_text(page, REPS, "Repetitions", timeout_s=90)
+        assert kept_uploads(app) == [], "the video stayed on disk after its analysis"
         page.get_by_role("button", name="Save for e2e patient").click()
         page.get_by_text("Saved as session").wait_for(timeout=30_000)
     (session,) = list_sessions("e2e patient", store=Store(app.db_url))

@@ -31,7 +31,7 @@ from helpers.browser import (
 )
 
 pytestmark = pytest.mark.slow
-PASSWORDS = {"theo": "theo-pass-1234", "ann": "ann-pass-12345", "bob": "bob-pass-12345"}
+PASSWORDS = {"theo": "aspen-pass-1234", "ann": "olive-pass-12345", "bob": "lemon-pass-12345"}
 
 
 @pytest.fixture(autouse=True)
@@ -179,4 +179,11 @@ def test_therapist_prescribes_patient_exercises_therapist_reviews(tmp_path):
     assert any(line.split()[:3] == ["Index", "PIP", f"{pip}°"] for line in text.splitlines())
     for secret in PASSWORDS.values():
         assert secret not in log
+    # The audit trail of the therapist's visit: signed in, viewed Ann, downloaded her PDF.
+    from handcoach.storage import audit
+
+    theo = [(r.action, r.patient) for r in audit.read(store) if r.username == "theo"]
+    assert ("sign_in", None) in theo and ("view", "Ann Lee") in theo
+    assert ("report", "Ann Lee") in theo
+    assert theo.index(("view", "Ann Lee")) < theo.index(("report", "Ann Lee"))
     store.close()

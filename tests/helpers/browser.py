@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,12 +76,16 @@ class AppServer:
     url: str
     db_url: str
     log: Path
+    port: int
+    pid: int
 
 
 @contextmanager
-def app_server(tmp: Path, patient: str = "e2e patient", **env: str) -> Iterator[AppServer]:
+def app_server(tmp: Path, patient: str = "e2e patient", flags: Sequence[str] | None = None,
+               **env: str) -> Iterator[AppServer]:
     """`handcoach app` on a free port, saving to a fresh SQLite file in `tmp` (or where
-    env's HANDCOACH_DB_URL says)."""
+    env's HANDCOACH_DB_URL says). flags: `handcoach app`'s own (default: headless on
+    127.0.0.1, as the other tests have always started it)."""
     port = _free_port()
     db_url = f"sqlite:///{tmp / 'results.db'}"
     log = tmp / "app.log"
@@ -96,9 +100,10 @@ def app_server(tmp: Path, patient: str = "e2e patient", **env: str) -> Iterator[
     handcoach = shutil.which("handcoach", path=str(Path(sys.executable).parent)) \
         or "handcoach"
     with log.open("w") as fh:
+        extra = ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"] \
+            if flags is None else list(flags)
         proc = subprocess.Popen(
-            [handcoach, "app", "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            [handcoach, "app", "--server.headless", "true", "--server.port", str(port), *extra],
             stdout=fh, stderr=subprocess.STDOUT, env=environ, cwd=tmp)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -113,7 +118,7 @@ def app_server(tmp: Path, patient: str = "e2e patient", **env: str) -> Iterator[
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the app did not start: {log.read_text()[-2000:]}")
             time.sleep(0.3)
-        yield AppServer(url, db_url, log)
+        yield AppServer(url, db_url, log, port, proc.pid)
     finally:
         proc.terminate()
         try:

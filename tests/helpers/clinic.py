@@ -17,8 +17,8 @@ from handcoach.storage import Store
 from handcoach.storage.recorder import SessionRecorder
 from vision.landmarks import N_ANGLES
 
-PASSWORDS = {"admin": "admin-pass-123", "thera": "thera-pass-123", "tess": "tess-pass-123",
-             "ann": "ann-pass-1234", "bob": "bob-pass-1234", "cat": "cat-pass-1234"}
+PASSWORDS = {"admin": "maple-pass-123", "thera": "cedar-pass-123", "tess": "birch-pass-123",
+             "ann": "olive-pass-1234", "bob": "lemon-pass-1234", "cat": "mango-pass-1234"}
 FIST_DOSE = {"reps": 3, "sets": 1, "hold_s": 1, "rest_s": 0, "sessions_per_day": 2,
              "max_reps_per_day": 12}
 
