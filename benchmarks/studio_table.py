@@ -13,6 +13,8 @@ benchmarks/accuracy_real.py's (--rendered).
     .venv/bin/python benchmarks/studio_table.py                       # every exercise x view
     .venv/bin/python benchmarks/studio_table.py --skins light medium dark --hands left right \\
         --views little-side --exercises fist                          # skins and hands
+    .venv/bin/python benchmarks/studio_table.py --rendered sample_videos/*.mp4  # the samples
+    .venv/bin/python benchmarks/studio_table.py --other-views --reps 1    # the other views
     .venv/bin/python benchmarks/studio_table.py --table-only results.jsonl   # print again
 
 Rows are appended to --out (JSON lines) as they finish, so a long run can be stopped and
@@ -36,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from handcoach.analysis import analyze_video  # noqa: E402
-from handcoach.synthetic.studio import render_exercise  # noqa: E402
+from handcoach.synthetic.studio import RECOMMENDED_VIEW, render_exercise  # noqa: E402
 from handcoach.synthetic.studio_scene import VIEWS  # noqa: E402
 from vision.landmarks import angles_from_dict  # noqa: E402
 
@@ -68,25 +70,32 @@ def compare(est: np.ndarray, truth: np.ndarray) -> dict[str, float]:
     return out
 
 
-def clip_row(exercise: str, view: str, skin: str, hand: str, seed: int, clips: Path) -> dict:
-    name = f"{exercise}_{view}_{skin}_{hand}_s{seed}"
-    video, truth_path = clips / f"{name}.mp4", clips / f"{name}.json"
-    t0, c0 = time.perf_counter(), _cpu_s()
-    rendered = render_exercise(exercise, video, truth_path, seed=seed, view=view, skin=skin,
-                               hand=hand)
-    wall, cpu = time.perf_counter() - t0, _cpu_s() - c0
-    load = _load()
-    result = analyze_video(video, exercise=exercise)
+def measure(video: Path, truth_path: Path, name: str) -> dict:
+    """One rendered clip through analyze's path against its truth JSON (which says what
+    was rendered: exercise, view, skin, hand, reps)."""
     doc = json.loads(truth_path.read_text())
+    result = analyze_video(video, exercise=doc["exercise"])
     truth = np.array([angles_from_dict(f["angles"]) for f in doc["frames"]])
     n = min(len(result.angles), len(truth))
-    per10 = 10.0 / rendered.duration_s
-    return {"config": name, "exercise": exercise, "view": view, "skin": skin, "hand": hand,
-            "seed": seed, "reps_true": rendered.reps, "reps": len(result.reps),
-            "video_s": round(rendered.duration_s, 2),
-            "render_wall_per_10s": round(wall * per10, 1),
-            "render_cpu_per_10s": round(cpu * per10, 1), "load": load,
+    return {"config": name, "exercise": doc["exercise"], "view": doc["view"],
+            "skin": doc["skin"], "hand": doc["hand"], "reps_true": doc["reps"],
+            "reps": len(result.reps), "video_s": round(len(truth) / doc["fps"], 2),
             **compare(result.angles[:n], truth[:n])}
+
+
+def clip_row(exercise: str, view: str, skin: str, hand: str, seed: int, reps: int | None,
+             clips: Path) -> dict:
+    """Render one clip (timed), then measure it."""
+    name = f"{exercise}_{view}_{skin}_{hand}_s{seed}" + (f"_r{reps}" if reps else "")
+    video, truth_path = clips / f"{name}.mp4", clips / f"{name}.json"
+    t0, c0 = time.perf_counter(), _cpu_s()
+    rendered = render_exercise(exercise, video, truth_path, reps=reps, seed=seed, view=view,
+                               skin=skin, hand=hand)
+    wall, cpu = time.perf_counter() - t0, _cpu_s() - c0
+    per10 = 10.0 / rendered.duration_s
+    return {**measure(video, truth_path, name), "seed": seed,
+            "render_wall_per_10s": round(wall * per10, 1),
+            "render_cpu_per_10s": round(cpu * per10, 1), "load": _load()}
 
 
 def _fmt(v: float | None) -> str:
@@ -120,7 +129,7 @@ def tables(rows: list[dict]) -> str:
             f"{100.0 * r['detected'] / r['frames']:.0f}%",
             *(_fmt(r.get(f"mae_{g}")) for g in GROUPS)]) + " |")
     out += ["", "Per view: MAE (bias) over all clips of the view, frame-weighted:", "",
-            "| footage | frames | MCP | PIP | DIP | thumb | all |",
+            "| view | frames | MCP | PIP | DIP | thumb | all |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -137,13 +146,14 @@ def tables(rows: list[dict]) -> str:
                 f" ({np.average([r[f'bias_{g}'] for r in rs], weights=w):+.1f})"
             cells.append(f"{mae:.1f}{bias}")
         out.append("| " + " | ".join(cells) + " |")
-    if clips:
-        cpu = [r["render_cpu_per_10s"] for r in clips]
-        wall = [r["render_wall_per_10s"] for r in clips]
+    timed = [r for r in clips if "render_cpu_per_10s" in r]
+    if timed:
+        cpu = [r["render_cpu_per_10s"] for r in timed]
+        wall = [r["render_wall_per_10s"] for r in timed]
         out += ["", f"Rendering, per 10 s of 640x480 video (H.264 included): CPU "
                 f"{np.median(cpu):.0f} s median ({min(cpu):.0f}-{max(cpu):.0f}); wall "
                 f"{np.median(wall):.0f} s median ({min(wall):.0f}-{max(wall):.0f}) at load "
-                f"{min(r['load'] for r in clips):.1f}-{max(r['load'] for r in clips):.1f}"]
+                f"{min(r['load'] for r in timed):.1f}-{max(r['load'] for r in timed):.1f}"]
     return "\n".join(out)
 
 
@@ -155,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
                     choices=["light", "medium", "dark"])
     ap.add_argument("--hands", nargs="+", default=["right"], choices=["left", "right"])
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--reps", type=int, help="reps per clip (default: the exercise's own)")
+    ap.add_argument("--other-views", action="store_true",
+                    help="only the views other than each exercise's recommended one")
+    ap.add_argument("--rendered", nargs="+", type=Path, metavar="MP4",
+                    help="measure these studio clips (their truth JSON beside them), "
+                         "e.g. sample_videos/*.mp4, instead of rendering")
     ap.add_argument("--out", type=Path, default=Path("studio_table.jsonl"))
     ap.add_argument("--clips", type=Path, default=Path("studio_clips"))
     ap.add_argument("--table-only", nargs="*", type=Path, metavar="JSONL",
@@ -165,17 +181,23 @@ def main(argv: list[str] | None = None) -> int:
                 for line in p.read_text().splitlines() if line.strip()]
         print(tables(rows))
         return 0
-    done = set()
+    done: set = set()       # configurations measured already, by name and by what they show
     if args.out.exists():
-        done = {json.loads(line)["config"] for line in args.out.read_text().splitlines()
-                if line.strip()}
+        for r in (json.loads(line) for line in args.out.read_text().splitlines()
+                  if line.strip()):
+            done |= {r["config"], (r["exercise"], r["view"], r["skin"], r["hand"])}
     args.clips.mkdir(parents=True, exist_ok=True)
-    todo = [(e, v, s, h) for e in args.exercises for v in args.views for s in args.skins
-            for h in args.hands]
-    for job in todo:
-        if f"{'_'.join(job)}_s{args.seed}" in done:
+    jobs: list = [(p.stem, p) for p in args.rendered or []]
+    if not args.rendered:
+        jobs = [(f"{e}_{v}_{s}_{h}_s{args.seed}" + (f"_r{args.reps}" if args.reps else ""),
+                 (e, v, s, h)) for e in args.exercises for v in args.views
+                for s in args.skins for h in args.hands
+                if not (args.other_views and v == RECOMMENDED_VIEW[e])]
+    for name, job in jobs:
+        if name in done or (not isinstance(job, Path) and job in done):
             continue
-        row = clip_row(*job, args.seed, args.clips)
+        row = measure(job, job.with_suffix(".json"), name) if isinstance(job, Path) \
+            else clip_row(*job, args.seed, args.reps, args.clips)
         print(json.dumps(row), flush=True)
         with args.out.open("a") as f:
             f.write(json.dumps(row) + "\n")

@@ -45,12 +45,12 @@ from .studio_scene import (
     view_matrix,
 )
 
-#: the view each exercise is filmed in when none is given. Measured on studio renders with
-#: the snapshot's estimator (README of the studio: counting table): fist little-side (3/3
-#: reps in all 6 skin x hand clips; palm and back 0/3), tendon_glides little-side, finger
-#: spread palm (the only view that counted any: 3/3 in 3 of 6 clips, the others 0/3),
-#: thumb opposition oblique (4/4 with the lowest thumb error). The others are not measured:
-#: little-side by analogy (flexion across the image), oblique for forearm rotation.
+#: the view each exercise is filmed in when none is given: where the estimator counts
+#: every rep and reads the moving joints best, in README's table (*The studio*, made by
+#: benchmarks/studio_table.py): the little-finger side for flexion (palm-on and from the
+#: back the bent fingers are misread), palm-on for the finger spread (in the image plane),
+#: oblique for thumb opposition. The blocking and wrist exercises are not in the table:
+#: little-side by analogy (flexion across the image), oblique for the forearm's turn.
 RECOMMENDED_VIEW: dict[str, str] = {
     "tendon_glides": "little-side", "fist": "little-side", "finger_spread": "palm",
     "thumb_opposition": "oblique", "pip_blocking": "little-side",
