@@ -1,15 +1,13 @@
-"""The studio's renders through real MediaPipe: pictures of every tendon-glide position in
-the recommended view (saved for people to look at, test-artifacts/studio/), and one short
-clip of the other hand and skin tone than the samples' counted through `analyze`'s path.
+"""The studio's pictures through real MediaPipe: every tendon-glide position in the
+recommended view, saved for people to look at (test-artifacts/studio/).
 
-The bundled samples (sample_videos/, studio renders of a right hand, medium skin) are
-tested by test_engine_rendered.py and test_rendered.py; README's table
-(benchmarks/studio_table.py) covers every view, skin and hand.
+The bundled samples (sample_videos/, studio renders of a right hand, medium skin, in three
+views) are tested by test_engine_rendered.py and test_rendered.py; a left hand with dark
+skin, rendered and analysed through the command line, by test_cli.py; README's table
+(benchmarks/studio_table.py) covers every view, and skins and hands.
 """
 
 from __future__ import annotations
-
-import json
 
 import cv2
 import numpy as np
@@ -18,11 +16,9 @@ import pytest
 from exercises.features import FeatureExtractor
 from exercises.library import load_library
 from exercises.recognition import RangeSet
-from handcoach.analysis import analyze_video
 from handcoach.synthetic import motions
-from handcoach.synthetic.studio import RECOMMENDED_VIEW, Studio, StudioOptions, render_exercise
+from handcoach.synthetic.studio import RECOMMENDED_VIEW, Studio, StudioOptions
 from helpers.paths import ROOT
-from vision.landmarks import angles_from_dict
 from vision.pipeline import HandPipeline
 
 ARTIFACTS = ROOT / "test-artifacts" / "studio"
@@ -71,27 +67,3 @@ def test_each_tendon_glide_position_is_pictured_and_read_as_that_position(
     features = FeatureExtractor(exercise.fingers)(frame.measures)
     assert RangeSet.of(exercise.positions[name].targets).holds(features), \
         f"the {name} picture does not read as {name}"
-
-
-@pytest.fixture(scope="module")
-def left_dark_fist(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("studio")
-    video, truth = folder / "fist.mp4", folder / "fist.json"
-    render_exercise("fist", video, truth, reps=2, seed=4, hand="left", skin="dark",
-                    hold_s=1.2)
-    return video, json.loads(truth.read_text())
-
-
-def test_a_left_hand_with_dark_skin_is_counted_and_measured(left_dark_fist):
-    video, doc = left_dark_fist
-    assert (doc["view"], doc["hand"], doc["skin"]) == ("little-side", "left", "dark")
-    result = analyze_video(video, exercise="fist")
-    truth = np.array([angles_from_dict(f["angles"]) for f in doc["frames"]])
-    seen = ~np.isnan(result.angles[:, 0])
-    err = np.abs(result.angles - truth)[seen]
-    mae = {g: float(err[:, idx].mean()) for g, idx in
-           {"MCP": [0, 3, 6, 9], "PIP": [1, 4, 7, 10]}.items()}
-    print(f"\nleft dark fist: hand in {seen.mean():.0%}, reps {len(result.reps)}/2, MAE {mae}")
-    assert seen.mean() >= 0.95
-    assert len(result.reps) == 2
-    assert mae["MCP"] <= 15 and mae["PIP"] <= 15, mae
