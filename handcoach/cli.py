@@ -82,6 +82,14 @@ def _parser() -> argparse.ArgumentParser:
     rd.add_argument("--truth", type=Path)
     rd.add_argument("--reps", type=int)
     rd.add_argument("--seed", type=int, default=0)
+    # The studio (a skinned MakeHuman hand in a room, handcoach/synthetic/studio.py) is the
+    # default; the capsule hand stays behind --renderer capsule while tests move over.
+    rd.add_argument("--renderer", choices=("studio", "capsule"), default="studio")
+    rd.add_argument("--view", choices=("palm", "back", "thumb-side", "little-side", "oblique"),
+                    help="which side of the hand faces the camera (studio only; default: "
+                         "the exercise's recommended view)")
+    rd.add_argument("--skin", choices=("light", "medium", "dark"), default="medium")
+    rd.add_argument("--hand", choices=("left", "right"), default="right")
     return p
 
 
@@ -219,15 +227,31 @@ def _users(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from handcoach.synthetic.render import render_exercise
-
     if args.reps is not None and args.reps < 1:
         raise UsageError("--reps must be at least 1")
-    if not args.out.parent.exists():
-        raise UsageError(f"folder {args.out.parent} does not exist")
-    result = render_exercise(args.exercise, args.out, args.truth, reps=args.reps,
-                             seed=args.seed)
-    print(f"wrote {args.out} ({result.reps} reps, {result.frames} frames)")
+    for path in (args.out, args.truth):
+        if path is not None and not path.parent.exists():
+            raise UsageError(f"folder {path.parent} does not exist")
+    if args.renderer == "capsule":
+        from handcoach.synthetic.render import render_exercise as render_capsules
+
+        if args.view is not None:
+            raise UsageError("--view goes with --renderer studio (the capsule hand is filmed "
+                             "from its own ulnar view)")
+        render = render_capsules
+        scene = {"skin": args.skin, "side": args.hand}
+    else:
+        from handcoach.synthetic.studio import render_exercise as render_studio
+
+        render = render_studio
+        scene = {"view": args.view, "skin": args.skin, "hand": args.hand}
+    try:
+        result = render(args.exercise, args.out, args.truth, reps=args.reps, seed=args.seed,
+                        **scene)
+    except RuntimeError as exc:      # no OpenGL context, no ffmpeg, or ffmpeg failed
+        raise UsageError(str(exc)) from exc
+    view = f", {result.view} view" if args.renderer == "studio" else ""
+    print(f"wrote {args.out} ({result.reps} reps, {result.frames} frames{view})")
     return 0
 
 

@@ -16,6 +16,12 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
   || need+=(libgl1)
 [ -e /usr/lib/x86_64-linux-gnu/libglib-2.0.so.0 ] \
   || [ -e /usr/lib/aarch64-linux-gnu/libglib-2.0.so.0 ] || need+=(libglib2.0-0)
+# The studio renderer (handcoach render, the Learn page's loops, the rendered tests) opens
+# OpenGL without a display or a GPU: EGL and Mesa's software rasteriser, llvmpipe. Asked
+# of dpkg, not of file paths: Mesa moves its driver files between releases.
+for pkg in libegl1 libegl-mesa0 libgl1-mesa-dri; do
+  dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null | grep -q '^ii' || need+=("$pkg")
+done
 # The PDF report's fonts beyond DejaVu (handcoach/review/fonts.py): Noto for the world's
 # scripts, Noto CJK, and Symbola for emoji and symbols.
 [ -e /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || need+=(fonts-noto-core)

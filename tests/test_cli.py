@@ -58,6 +58,14 @@ def test_a_video_without_a_hand_is_a_result_not_an_error(tmp_path):
     (None, ["analyze", "{missing}", "--model", "huge"], "invalid choice"),
     (None, ["render", "fist"], "required: --out"),
     (None, ["render", "juggling", "--out", "{file}"], "invalid choice"),
+    (None, ["render", "fist", "--out", "{file}", "--view", "side"], "invalid choice"),
+    (None, ["render", "fist", "--out", "{file}", "--skin", "green"], "invalid choice"),
+    (None, ["render", "fist", "--out", "{file}", "--hand", "both"], "invalid choice"),
+    (None, ["render", "fist", "--out", "{file}", "--renderer", "blender"], "invalid choice"),
+    (None, ["render", "fist", "--out", "{file}", "--renderer", "capsule", "--view", "palm"],
+     "--view goes with --renderer studio"),
+    (None, ["render", "fist", "--out", "{missing}/x.mp4"], "does not exist"),
+    (None, ["render", "fist", "--out", "{file}", "--reps", "0"], "at least 1"),
     (None, ["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_is_one_error_line_and_exit_2(tmp_path, setup, args, message):
@@ -74,13 +82,38 @@ def test_bad_input_is_one_error_line_and_exit_2(tmp_path, setup, args, message):
 
 
 def test_render_writes_a_video_and_its_truth(tmp_path):
+    """The studio by default, in the exercise's recommended view; the truth JSON has the
+    promised shape plus the studio's keys (docs/interfaces.md)."""
     out, truth = tmp_path / "fist.mp4", tmp_path / "fist.json"
-    proc = handcoach("render", "fist", "--out", str(out), "--truth", str(truth), "--reps", "1")
+    proc = handcoach("render", "fist", "--out", str(out), "--truth", str(truth), "--reps", "1",
+                     "--hand", "left", "--skin", "dark")
     assert proc.returncode == 0, proc.stderr
+    assert "little-side view" in proc.stdout
     data = json.loads(truth.read_text())
     assert data["exercise"] == "fist" and data["reps"] == 1
+    assert (data["renderer"], data["view"], data["skin"], data["hand"]) == (
+        "studio", "little-side", "dark", "left")
+    assert len(data["frames"][0]["landmarks"]) == 21
     frames = data["frames"]
     pip = [f["angles"]["index"]["pip"] for f in frames]
     assert max(pip) > 80 and min(pip) < 10         # open -> full fist -> open
-    analysed = json.loads(handcoach("analyze", str(out), "--json").stdout)
+    # What a user checks of footage of a left hand with dark skin: it is counted and read.
+    analysed = json.loads(handcoach("analyze", str(out), "--exercise", "fist", "--json",
+                                    "--frames").stdout)
     assert analysed["frames"] == len(frames)
+    assert analysed["reps"] == 1      # (its hold is the motion's own, under the dose's 3 s)
+    seen = [(p, f) for p, f in zip(analysed["per_frame"], frames, strict=True) if p["hand"]]
+    assert len(seen) >= 0.95 * len(frames)
+    err = [abs(p["angles"][finger][joint] - f["angles"][finger][joint]) for p, f in seen
+           for finger in ("index", "middle", "ring", "little") for joint in ("mcp", "pip")]
+    assert sum(err) / len(err) <= 15, sum(err) / len(err)
+
+
+def test_render_keeps_the_capsule_hand_behind_an_option(tmp_path):
+    out, truth = tmp_path / "fist.mp4", tmp_path / "fist.json"
+    proc = handcoach("render", "fist", "--out", str(out), "--truth", str(truth), "--reps", "1",
+                     "--renderer", "capsule", "--hand", "left")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(truth.read_text())
+    assert set(data) == {"exercise", "fps", "reps", "frames"}     # the promised shape only
+    assert out.stat().st_size > 5_000

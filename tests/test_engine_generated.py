@@ -75,7 +75,7 @@ def rep(exercise: str, hold: float, move: float = 0.7, n: int = 0) -> list[Keyfr
 PARTIAL = {
     "tendon_glides": mix(STRAIGHT, HOOK, 0.5),
     "fist": _fingers(50.0, 60.0, 30.0),  # half closed: fingertips far from the palm
-    "finger_spread": mix(TOGETHER, SPREAD, 0.4),
+    "finger_spread": mix(TOGETHER, SPREAD, 0.5),   # ~18 deg apart: out of "together"
     "thumb_opposition": mix(STRAIGHT, opposition_pose(0), 0.45),
     "pip_blocking": _fingers(0.0, 42.0, 15.0),
     "dip_blocking": _fingers(0.0, 2.0, 34.0),

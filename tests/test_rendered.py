@@ -7,6 +7,11 @@ scene 7.0 / 6.9 / 11.3 / 12.8, which meets it; dark skin in a room under side li
 6.8 / 8.3 / 10.8 / 13.0; lite model, default scene 7.3 / 9.3 / 11.4 / 10.1. The bounds
 below are the bar where it is met and guard the rest against getting worse. Every test
 prints its numbers (pytest -s shows them).
+
+The tendon-glide tests render the capsule hand (`--renderer capsule`, render.py): their
+bars are issue 2's, set on it, and they guard the estimator against drifting on one fixed
+footage. The bundled samples are the studio's hand (scripts/render_samples.py); the
+studio's errors per view, skin and hand are README's table (benchmarks/studio_table.py).
 """
 
 from __future__ import annotations
@@ -73,10 +78,17 @@ def test_tendon_glides_lite_model(root):
     assert mae["PIP"] <= 10, mae     # 9.3 measured (see module docstring)
 
 
-@pytest.mark.parametrize("name", ["tendon_glides", "fist", "finger_spread",
-                                  "thumb_opposition"])
+#: MAE bars (deg) per sample, a little above what the studio's samples measure in their
+#: views (README, *The studio*): the joint groups each exercise moves, and MCP and PIP.
+SAMPLE_BARS = {"tendon_glides": {"MCP": 12, "PIP": 10, "DIP": 12},
+               "fist": {"MCP": 9, "PIP": 10, "DIP": 7},
+               "finger_spread": {"MCP": 9, "PIP": 16},
+               "thumb_opposition": {"MCP": 13, "PIP": 19, "thumb": 7}}
+
+
+@pytest.mark.parametrize("name", SAMPLE_BARS)
 def test_bundled_samples_are_tracked_and_measured(name):
     video = SAMPLES / f"{name}.mp4"
     seen, mae = errors(video, truth_of(SAMPLES / f"{name}.json"), "lite", f"sample {name}")
     assert seen >= 0.95
-    assert mae["MCP"] <= 12 and mae["PIP"] <= 15, mae
+    assert all(mae[g] <= bar for g, bar in SAMPLE_BARS[name].items()), mae
