@@ -137,7 +137,7 @@ class LiveCoach:
         self._ended = False
         self._closed = False
         self._alerts: tuple[Alert, ...] = ()
-        self._gate = SetupGate(side, exercise.allow_other_hand, exercise.needs_elbow) \
+        self._gate = SetupGate(side, exercise.allow_other_hand, exercise.needs_forearm) \
             if setup else None
         self._brightness = 255.0
         rest = exercise.positions.get(exercise.rest)

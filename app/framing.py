@@ -47,7 +47,7 @@ class SetupStatus:
 
 
 def framing_advice(frame: HandFrame, brightness: float, side: str | None,
-                   allow_other_hand: bool = False, needs_elbow: bool = False) -> str | None:
+                   allow_other_hand: bool = False, needs_forearm: bool = False) -> str | None:
     """The one correction the patient needs now, or None when the picture is right.
 
     brightness: the picture's mean brightness (0-255). side: the prescribed hand or None.
@@ -73,8 +73,10 @@ def framing_advice(frame: HandFrame, brightness: float, side: str | None,
         return "Bring your hand a little closer to the camera."
     if size > LARGE:
         return "Move your hand a little further from the camera."
-    if needs_elbow and frame.arm is None:
-        return "Sit back a little so your elbow is in the picture too."
+    if needs_forearm and frame.arm is None and frame.wrist is None:
+        # The wrist is measured against the forearm found in the picture (vision.wrist)
+        # or against Pose's elbow: either is enough.
+        return "Move back a little so your forearm is in the picture too."
     return None
 
 
@@ -82,10 +84,10 @@ class SetupGate:
     """Set-up, then 3-2-1, then counting: fed every tracked frame until `done`."""
 
     def __init__(self, side: str | None, allow_other_hand: bool = False,
-                 needs_elbow: bool = False) -> None:
+                 needs_forearm: bool = False) -> None:
         self.side = side
         self.allow_other_hand = allow_other_hand
-        self.needs_elbow = needs_elbow
+        self.needs_forearm = needs_forearm
         self._good_since: float | None = None
         self._countdown_from: float | None = None
         self.status = SetupStatus("Hold your hand up in front of the camera.", None, False)
@@ -101,7 +103,7 @@ class SetupGate:
         if self.done:
             return self.status
         advice = framing_advice(frame, brightness, self.side, self.allow_other_hand,
-                                self.needs_elbow)
+                                self.needs_forearm)
         if self._countdown_from is not None:
             if frame.hand is None:
                 self._countdown_from = self._good_since = None

@@ -241,8 +241,9 @@ def main() -> int:
         print(f"\n{estimator} by view (MAE deg):")
         for view, row in by_view(sets, estimator).items():
             print(f"  {view:<12} " + "  ".join(f"{g} {v}" for g, v in row.items()))
-    print("\ntrusted readings (ours):")
-    trusted_share(sets)
+    if table is not None:
+        print("\ntrusted readings (ours):")
+        trusted_share(sets)
     if args.write:
         made = (f"benchmarks/accuracy_real.py, MediaPipe {args.model}, "
                 f"{info.get('trained', '?')} model")

@@ -77,7 +77,7 @@ def test_the_benchmark_prints_its_table_on_a_few_frames():
     rows = [line for line in proc.stdout.splitlines() if line.startswith("real ")]
     assert [row.split()[2] for row in rows] == ["naive", "blended", "ours"], proc.stdout
     assert all("12/12" in row for row in rows), rows
-    assert "by view" in proc.stdout and "trusted" in proc.stdout
+    assert "ours by view" in proc.stdout and "trusted readings" in proc.stdout
 
 
 def test_a_left_hand_reads_as_the_mirror_image_of_a_right_hand():

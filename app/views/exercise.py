@@ -68,7 +68,7 @@ PLACEMENT = (
     "about 40-60 cm from it: the whole hand in the picture.",
     "Have the light in front of you, not a window behind you.",
 )
-ELBOW = "Sit back a little so your elbow is in the picture too."
+ELBOW = "Move back a little so your forearm is in the picture too."
 
 name = patient_name()
 plan = program()
@@ -91,7 +91,7 @@ def _setup() -> None:
     with st.container(border=True):
         st.markdown("**Before you start**")
         st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(
-            PLACEMENT + ((ELBOW,) if ex.needs_elbow else ()), start=1)))
+            PLACEMENT + ((ELBOW,) if ex.needs_forearm else ()), start=1)))
         st.caption("With the camera, HandCoach checks the picture first and tells you what "
                    "to change, then counts 3-2-1 before it counts reps.")
 
