@@ -415,3 +415,26 @@ def test_rep_export_of_a_rep_never_seen():
     row = rep_rows(s, [Rep(1, 0.0, 2.0, (), (), nan, nan)])[0]
     assert all(row[f"{f}_{j}_{m}"] is None for f, j in ANGLE_NAMES for m in ("peak", "min"))
     assert (row["positions"], row["holds_s"], row["flags"]) == ("", "", "")
+
+
+# --- the clinic's monthly summary ------------------------------------------------------
+
+def test_a_month_counts_days_with_data_sessions_and_reps_against_the_prescription():
+    from handcoach.review.monthly import MONTH_COLUMNS, month_summary
+
+    first, last = date(2026, 11, 1), date(2026, 11, 30)
+    # Prescribed from the 21st: fist twice a day, 10 reps x 1 set each.
+    versions = [prescription(1, berlin(date(2026, 11, 21), 9), {"fist": (2, 30)})]
+    sessions = [session(date(2026, 11, 10), reps=6),                 # before any prescription
+                session(date(2026, 11, 22), reps=10),
+                session(date(2026, 11, 22), at=time(18), reps=12, extra=2),
+                session(date(2026, 11, 22), at=time(20), reps=10),   # a third: not counted
+                session(date(2026, 11, 25), reps=0),                 # started, no rep
+                session(date(2026, 11, 29), reps=8)]
+    m = month_summary(sessions, versions, first, last, TZ)
+    assert (m.days, m.days_with_data) == (30, 3)          # the 10th, 22nd and 29th
+    assert (m.sessions_done, m.sessions_prescribed) == (3, 2 * 10)   # 21st-30th, 2 a day
+    assert (m.reps, m.extra_reps) == (6 + 10 + 12 + 10 + 8, 2)
+    assert m.reps_prescribed == 10 * 2 * 10
+    row = m.row("Ana Pereira")
+    assert list(row) == list(MONTH_COLUMNS) and row["month"] == "2026-11"

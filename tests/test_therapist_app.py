@@ -138,6 +138,14 @@ def test_the_patient_list_shows_only_my_patients_with_their_flags(clinic):
     assert rows.loc["Ann Lee", "Left hand"] == "none"
     assert rows.loc["Ann Lee", "Sessions, 7 days"] == 2
     assert rows.loc["Bo Day", "Last session"] == "none in 90 days"
+    # This month so far: Ann's two sessions of yesterday (when it is this month), against
+    # today's prescription (written today: 3 fists of 10 and 2 x 2 sets of 8 blocking).
+    today = datetime.now().astimezone().date()
+    had = 1 if (today - timedelta(days=1)).month == today.month else 0
+    assert rows.loc["Ann Lee", "Days with data, this month"] == f"{had} of {today.day}"
+    assert rows.loc["Ann Lee", "Sessions, this month"] == "0 of 5"
+    assert rows.loc["Ann Lee", "Reps, this month"].endswith(" of 62")
+    (csv,) = [b for b in at.get("download_button") if "Monthly" in b.proto.label]
     assert any("Pain rose from 2 to 5" in m.value for m in at.markdown)
     assert "Cy Other" not in texts(at)
 

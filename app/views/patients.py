@@ -2,8 +2,10 @@
 
 One row per patient the signed-in user may see (their own; an administrator: all), with
 the rule-based flags of review.flags, a "new message" flag while a patient's note waits
-unread (its words are on the Review page, not here), when they last exercised, and how
-closely they followed the prescription this week. Read through storage.Access only.
+unread (its words are on the Review page, not here), when they last exercised, how
+closely they followed the prescription this week, and this month so far (days with
+data, sessions and reps against the prescription; also as a CSV for the clinic). Read
+through storage.Access only.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from exercises.library import LibraryError
 from handcoach.accounts import Access, AccountError, PatientInfo
 from handcoach.review.adherence import adherence_days, adherence_rate, local_day
 from handcoach.review.flags import Flag, patient_flags
+from handcoach.review.monthly import MONTH_COLUMNS, month_summary
+from handcoach.spreadsheet import csv_text
 from handcoach.storage import PrescriptionInfo, SessionInfo, StoreError
 
 #: how far back the list looks for a last session (older ones: "none in 90 days").
@@ -52,6 +56,7 @@ def summary_row(p: PatientInfo, sessions: list[SessionInfo], versions: list[Pres
     the patient's notes waiting for this user)."""
     first = now - timedelta(days=WEEK_DAYS - 1)
     rate = adherence_rate(adherence_days(sessions, versions, first, now, tz))
+    month = month_summary(sessions, versions, now.replace(day=1), now, tz)
     current: dict[str, PrescriptionInfo] = {}
     for v in versions:
         if v.hand not in current or v.version > current[v.hand].version:
@@ -65,6 +70,10 @@ def summary_row(p: PatientInfo, sessions: list[SessionInfo], versions: list[Pres
                          else f"none in {LOOKBACK_DAYS} days"),
         "Sessions, 7 days": sum(1 for s in sessions if local_day(s.started_at, tz) >= first),
         "Adherence, 7 days": "-" if rate is None else f"{rate:.0%}",
+        "Days with data, this month": f"{month.days_with_data} of {month.days}",
+        "Sessions, this month": f"{month.sessions_done} of {month.sessions_prescribed}",
+        "Reps, this month": f"{month.reps} of {month.reps_prescribed}"
+                            + (f" (+{month.extra_reps} extra)" if month.extra_reps else ""),
         "Left hand": prescription_text(current.get("left")),
         "Right hand": prescription_text(current.get("right")),
         "Therapist": p.therapist or "-",
@@ -127,11 +136,12 @@ try:
     by_name: dict[str, list[SessionInfo]] = {}
     for s in recent:
         by_name.setdefault(s.patient, []).append(s)
-    rows, flagged = [], []
+    rows, flagged, monthly = [], [], []
     for p in patients:
         mine = by_name.get(p.name, [])
         versions = acc.prescriptions(p.id)
         flags = patient_flags(mine, versions, now, tz)
+        monthly.append(month_summary(mine, versions, now.replace(day=1), now, tz).row(p.name))
         rows.append(summary_row(p, mine, versions, flags, tz, now, unread.get(p.id, 0)))
         if flags or unread.get(p.id):
             flagged.append((p, flags))
@@ -146,6 +156,10 @@ else:
     if acc.principal.role != "admin":
         table = table.drop(columns=["Therapist"])
     st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button("Monthly summary (CSV)", csv_text(monthly, MONTH_COLUMNS),
+                       file_name=f"handcoach-month-{now.strftime('%Y-%m')}.csv",
+                       mime="text/csv", help="Per patient, this month so far: days with "
+                       "data, sessions and reps against the prescription.")
     ids = [p.id for p in patients]
     names = {p.id: p.name for p in patients}
     pick, review_col, prescribe_col = st.columns([3, 1, 1], vertical_alignment="bottom")
