@@ -246,7 +246,7 @@ def test_database_lost_mid_session_the_patient_is_told_and_no_rep_is_lost(tmp_pa
     end: the page says so in one line, the counter goes on, and every rep is saved."""
     via, direct, link = relay
     link.start()
-    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=8.0, tail_s=20.0,
+    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=12.0, tail_s=20.0,
                      tail="clone")
     with app_server(tmp_path, HANDCOACH_DB_URL=via) as app, chromium(cam) as page:
         _start_live(page, app.url, "fist")

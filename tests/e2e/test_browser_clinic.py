@@ -88,7 +88,7 @@ def test_therapist_prescribes_patient_exercises_therapist_reviews(tmp_path):
     (bob,) = admin.patients()
 
     # The first frame held 8 s: the camera set-up and its 3-2-1 come before counting.
-    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=8.0, tail_s=8.0)
+    cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=12.0, tail_s=8.0)
     with app_server(tmp_path, HANDCOACH_DB_URL=db_url) as app, chromium(cam) as page:
         # -- the therapist adds Ann and prescribes 3 full fists for her right hand.
         sign_in(page, app.url, "theo")
