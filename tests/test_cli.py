@@ -47,7 +47,7 @@ def test_a_video_without_a_hand_is_a_result_not_an_error(tmp_path):
     out = json.loads(proc.stdout)
     assert out["frames"] == 30 and out["frames_with_hand"] == 0
     assert [w["code"] for w in out["warnings"]] == ["HAND_NOT_VISIBLE"]
-    assert out["rom"]["index"]["pip"] == {"min": None, "max": None}
+    assert out["rom"]["index"]["pip"] == {"min": None, "max": None, "frames": 0}
 
 
 @pytest.mark.parametrize("setup,args,message", [
