@@ -70,8 +70,10 @@ class FeatureExtractor:
             return v
         ok = self._all if view is None else view.readable
         fingers = self._fingers[ok[self._fingers]]
+        # Positions are recognised on the estimate the library's ranges were measured on.
+        pose = m.flexion if m.blend is None else m.blend
         if len(fingers) >= max(self._need, 1):
-            f = m.flexion
+            f = pose
             for k in range(3):
                 joint = f[fingers * 3 + k]
                 v[k] = joint.mean()
@@ -87,7 +89,7 @@ class FeatureExtractor:
             elif not len(self._pairs) and ok.all():
                 v[11] = m.spread[1:].mean()
             v[13:17] = np.where(ok, m.thumb_to_tips, np.nan)
-        v[9], v[10] = m.flexion[12], m.flexion[13]
+        v[9], v[10] = pose[12], pose[13]
         v[18] = np.degrees(np.arccos(np.clip(np.dot(m.palm_normal, _DOWN), -1.0, 1.0)))
         # Without the view stage's rotation (projected about the hand's axis, filtered;
         # vision.rotation), the unprojected palm_down stands in.

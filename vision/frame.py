@@ -88,6 +88,9 @@ class HandMeasures:
         (vision.accuracy), None where not measured.
     trusted: (14,) bool, the readings ROM and TAM may rest on (vision.measurer); None:
         all of them (measures made without image landmarks or without a table).
+    blend: (14,) deg, the estimate before the learned correction (vision.angle_model):
+        exercises recognise positions on it, since the library's ranges were measured on
+        it and its counts checked on every real clip; None: `flexion` is the blend.
     """
 
     flexion: np.ndarray
@@ -102,6 +105,7 @@ class HandMeasures:
     view: str | None = None
     error_deg: np.ndarray | None = None
     trusted: np.ndarray | None = None
+    blend: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)

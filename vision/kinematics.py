@@ -294,13 +294,17 @@ def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None,
     elbow -> wrist direction, for wrist flexion. angle_image: other image landmarks to
     measure the flexion on (the unsmoothed ones, vision.smoothing), `image` by default.
     """
+    blend = None
     if image is None:
         flex = flexion_angles(world, chirality)
         distal, _, palmar = palm_frame(world, chirality)
     else:
         at = image if angle_image is None else angle_image
         est = flexion_estimates(world, at, chirality)
-        flex = est.blended if model is None else model.flexion(world, at, chirality, est)
+        if model is not None:
+            flex, blend = model.flexion(world, at, chirality, est), est.blended
+        else:
+            flex = est.blended
         distal, palmar = est.distal, est.palmar
     scale = max(palm_length(world), _EPS)
     tips = world[TIPS]
@@ -314,6 +318,7 @@ def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None,
         tam=flex[:12].reshape(4, 3).sum(axis=1),
         pointing=None if image is None else foreshortening(image, world) < POINTING_AT_CAMERA,
         wrist_flexion=None if forearm is None else wrist_flexion(forearm, world, chirality),
+        blend=blend,
     )
 
 
