@@ -91,8 +91,7 @@ class Readings:
         assert hand is not None and m is not None
         self.truth.append(truth)
         self.est["naive"].append(naive_angles(hand.world))
-        self.est["blended"].append(hand_flexion(hand.world, hand.image_measured,
-                                                hand.chirality))
+        self.est["blended"].append(hand_flexion(hand.world, hand.image, hand.chirality))
         self.est["ours"].append(m.flexion)
         self.views.append(str(m.view))
         self.trusted.append(np.ones(N_ANGLES, bool) if m.trusted is None else m.trusted)

@@ -159,7 +159,7 @@ def clip_samples(path: Path) -> Samples:
                                score=1.0)
         h = smoother.update(HandFrame(float(t), 640, 480, hand)).hand
         assert h is not None
-        w, im = right_handed(h.world, h.image_measured, side)
+        w, im = right_handed(h.world, h.image, side)
         est = flexion_estimates(w, im, "right")
         feats.append(angle_features(w, im, est))
         blended.append(est.blended)

@@ -15,9 +15,9 @@ never on the real hand it is measured against.
     model = AngleModel().start()               # loads vision/models/angles.npz
     flexion = model.flexion(world, image, chirality)   # (14,) deg
 
-Inputs are one frame's landmarks (world smoothed, image as MediaPipe gave them: see
-vision.smoothing), mirrored to right-hand geometry, with position, rotation and scale
-removed (landmarks in the palm's own axes, the image's in the 2D hand axis), plus the
+Inputs are one frame's smoothed landmarks (vision.smoothing), mirrored to right-hand
+geometry, with position, rotation and scale removed (landmarks in the palm's own axes,
+the image's in the 2D hand axis), plus the
 direction of the camera in the palm's axes (the view) and the three raw flexion
 estimates; a small ensemble of tanh MLPs adds its mean correction to the blended
 estimate. A few hundred microseconds a frame in NumPy.

@@ -29,8 +29,6 @@ class HandObservation:
     side: the patient's anatomical hand, already corrected for a mirrored view.
     chirality: which hand the *landmark geometry* is (a mirror image of a right hand has
         left-hand geometry); kinematics needs this to tell palm from back of hand.
-    image_raw: the image landmarks as MediaPipe gave them, when `image` is smoothed
-        (vision.smoothing); the joint angles are measured on these (None: `image` is).
     """
 
     image: np.ndarray
@@ -38,12 +36,6 @@ class HandObservation:
     side: Side
     chirality: Side
     score: float
-    image_raw: np.ndarray | None = None
-
-    @property
-    def image_measured(self) -> np.ndarray:
-        """The image landmarks joint angles are measured on (see `image_raw`)."""
-        return self.image if self.image_raw is None else self.image_raw
 
 
 @dataclass(frozen=True, slots=True)

@@ -284,25 +284,23 @@ class FlexionModel(Protocol):
 
 
 def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None,
-            forearm: np.ndarray | None = None, model: FlexionModel | None = None,
-            angle_image: np.ndarray | None = None) -> HandMeasures:
+            forearm: np.ndarray | None = None, model: FlexionModel | None = None
+            ) -> HandMeasures:
     """All per-frame measures for one hand.
 
     world: (21, 3) metres. image: (21, 3) pixels with scaled depth; when given, flexion is
     `hand_flexion` (both estimates), or `model`'s reading of them, and fingers pointing at
     the camera are flagged; otherwise the world landmarks alone are used. forearm: (3,)
-    elbow -> wrist direction, for wrist flexion. angle_image: other image landmarks to
-    measure the flexion on (the unsmoothed ones, vision.smoothing), `image` by default.
+    elbow -> wrist direction, for wrist flexion.
     """
     blend = None
     if image is None:
         flex = flexion_angles(world, chirality)
         distal, _, palmar = palm_frame(world, chirality)
     else:
-        at = image if angle_image is None else angle_image
-        est = flexion_estimates(world, at, chirality)
+        est = flexion_estimates(world, image, chirality)
         if model is not None:
-            flex, blend = model.flexion(world, at, chirality, est), est.blended
+            flex, blend = model.flexion(world, image, chirality, est), est.blended
         else:
             flex = est.blended
         distal, palmar = est.distal, est.palmar

@@ -54,7 +54,7 @@ class HandMeasurer:
         if not self._started:
             self.start()
         m = measure(hand.world, hand.chirality, hand.image, arm_forearm(frame.arm, hand),
-                    self._angles, hand.image_measured)
+                    self._angles)
         view = classify_view(hand.world, hand.chirality)
         if self._table is None:
             return replace(frame, measures=replace(m, view=view.name))
