@@ -7,6 +7,7 @@ import json
 import pytest
 
 from helpers.paths import ffmpeg, footage, handcoach
+from vision.accuracy import TRUST_MAX_DEG, AccuracyTable
 from vision.landmarks import ANGLE_NAMES
 
 
@@ -21,9 +22,17 @@ def test_analyze_json_has_the_promised_shape():
     assert out["reps"] == 0 and out["exercise"] is None and out["model"] == "lite"
     for finger, joint in ANGLE_NAMES:
         r = out["rom"][finger][joint]
-        assert r["min"] <= r["max"]
+        assert r["min"] is None or r["min"] <= r["max"]
     assert set(out["tam"]) == {"index", "middle", "ring", "little"}
-    assert all(150 < v < 330 for v in out["tam"].values())   # a full fist and open hand
+    # A palm-on fist: where the measured DIP error palm-on is over the trust limit, no
+    # DIP range and so no TAM is given (vision/models/accuracy.json); else a full fist.
+    dip = ANGLE_NAMES.index(("index", "dip"))
+    if AccuracyTable.load().error("palm")[dip] > TRUST_MAX_DEG:
+        assert out["rom"]["index"]["dip"]["max"] is None
+        assert all(v is None for v in out["tam"].values())
+        assert out["rom"]["index"]["pip"]["max"] > 90      # the PIP is trusted and bent
+    else:
+        assert all(150 < v < 330 for v in out["tam"].values())
     assert len(out["per_frame"]) == 73
     first = out["per_frame"][0]
     assert first["hand"] is True and set(first["angles"]["thumb"]) == {"mcp", "ip"}

@@ -25,7 +25,8 @@ def rom(angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if angles.size == 0 or np.all(np.isnan(angles)):
         nan = np.full(angles.shape[-1] if angles.ndim == 2 else N_ANGLES, np.nan)
         return nan, nan.copy()
-    return np.nanmin(angles, axis=0), np.nanmax(angles, axis=0)
+    # fmin/fmax skip NaN without the warning nanmin gives for a joint never trusted.
+    return np.fmin.reduce(angles, axis=0), np.fmax.reduce(angles, axis=0)
 
 
 def total_active_motion(min_flex: np.ndarray, max_flex: np.ndarray) -> np.ndarray:
