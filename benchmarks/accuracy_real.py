@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from vision.accuracy import ACCURACY_FILE  # noqa: E402
+from vision.accuracy import GROUPS as JOINT_GROUPS  # noqa: E402
 from vision.angle_model import DEFAULT_MODEL, AngleModel  # noqa: E402
 from vision.frame import HandFrame  # noqa: E402
 from vision.kinematics import flexion_angles, hand_flexion  # noqa: E402
@@ -45,8 +46,7 @@ from vision.tracker import HandTracker  # noqa: E402
 from vision.views import VIEWS  # noqa: E402
 
 GROUNDTRUTH = ROOT.parent / "shared" / "groundtruth"
-GROUPS = {"MCP": [0, 3, 6, 9], "PIP": [1, 4, 7, 10], "DIP": [2, 5, 8, 11], "thumb": [12, 13],
-          "all": list(range(N_ANGLES))}
+GROUPS = {**JOINT_GROUPS, "all": tuple(range(N_ANGLES))}
 ESTIMATORS = ("naive", "blended", "ours")
 #: a view is in the table from a source that saw the hand in it this many frames.
 MIN_VIEW_FRAMES = 30
@@ -163,7 +163,7 @@ def rendered_sets(model: HandMeasurer, mp_model: str, limit: int | None) -> dict
     return out
 
 
-def stats(est: np.ndarray, truth: np.ndarray, idx: list[int]) -> tuple[float, float, float]:
+def stats(est: np.ndarray, truth: np.ndarray, idx: tuple[int, ...]) -> tuple[float, float, float]:
     e = est[:, idx] - truth[:, idx]
     return float(np.abs(e).mean()), float(e.mean()), float((np.abs(e) <= 10.0).mean())
 

@@ -40,9 +40,10 @@ sys.path.insert(0, str(ROOT))
 from handcoach.analysis import analyze_video  # noqa: E402
 from handcoach.synthetic.studio import RECOMMENDED_VIEW, render_exercise  # noqa: E402
 from handcoach.synthetic.studio_scene import VIEWS  # noqa: E402
+from vision.accuracy import GROUPS as JOINT_GROUPS  # noqa: E402
 from vision.landmarks import angles_from_dict  # noqa: E402
 
-GROUPS = {"MCP": [0, 3, 6, 9], "PIP": [1, 4, 7, 10], "DIP": [2, 5, 8, 11], "thumb": [12, 13]}
+GROUPS = JOINT_GROUPS
 EXERCISES = ("tendon_glides", "fist", "finger_spread", "thumb_opposition")
 
 

@@ -70,8 +70,7 @@ class FeatureExtractor:
             return v
         ok = self._all if view is None else view.readable
         fingers = self._fingers[ok[self._fingers]]
-        # Positions are recognised on the estimate the library's ranges were measured on.
-        pose = m.flexion if m.blend is None else m.blend
+        pose = m.pose_flexion
         if len(fingers) >= max(self._need, 1):
             f = pose
             for k in range(3):

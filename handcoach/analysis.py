@@ -27,6 +27,7 @@ from exercises.counter import Rep
 from exercises.library import Exercise, get_exercise
 from exercises.program import load_program
 from exercises.session import ExerciseSession, SessionSink, Tee
+from vision.accuracy import AccuracyTable
 from vision.ahead import TrackAhead
 from vision.landmarks import ANGLE_NAMES, N_ANGLES, angles_to_dict
 from vision.pipeline import HandPipeline
@@ -48,8 +49,7 @@ class AnalysisResult:
     21, 3) metres, NaN without a hand. reps: every counted rep, extra ones included.
     warnings: everything the patient would have been told, by time. trusted: (frames, 14)
     bool, the readings ROM and TAM rest on (None: all); views: each frame's view (None
-    without a hand); error_deg: (frames, 14) each reading's measured mean error in its
-    view, NaN unknown (vision.accuracy).
+    without a hand), which gives each reading its measured error (vision.accuracy).
     """
 
     video: str
@@ -71,7 +71,6 @@ class AnalysisResult:
     retimed: str | None = None
     trusted: np.ndarray | None = None
     views: tuple[str | None, ...] = ()
-    error_deg: np.ndarray | None = None
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -124,20 +123,20 @@ class AnalysisResult:
             # said, or frames were retimed (docs/interfaces.md).
             out["notes"] = list(self.notes)
         if frames:
-            out["per_frame"] = [self._frame_json(k) for k in range(self.frames)]
+            table = AccuracyTable.load() if self.views else None
+            out["per_frame"] = [self._frame_json(k, table) for k in range(self.frames)]
         return out
 
-    def _frame_json(self, k: int) -> dict[str, object]:
+    def _frame_json(self, k: int, table: AccuracyTable | None) -> dict[str, object]:
         a = self.angles[k]
         seen = not np.isnan(a[0])
         out: dict[str, object] = {"t": round(float(self.times[k]), 3), "hand": seen,
                                   "angles": angles_to_dict(a) if seen else None}
-        if seen and self.views:
+        if seen and table is not None:
             # Extensions: the view, each reading's measured error in it, and the readings
             # not trusted (left out of ROM and TAM), as "finger.joint".
             out["view"] = self.views[k]
-            if self.error_deg is not None and not np.isnan(self.error_deg[k]).all():
-                out["error_deg"] = angles_to_dict(self.error_deg[k], 0)
+            out["error_deg"] = angles_to_dict(table.error(self.views[k]), 0)
             if self.trusted is not None:
                 out["untrusted"] = [f"{f}.{j}" for (f, j), ok
                                     in zip(ANGLE_NAMES, self.trusted[k], strict=True) if not ok]
@@ -244,8 +243,6 @@ class VideoAnalysis:
         side = None if self.hand == "auto" else self.hand
         log = FrameLog()
         views: list[str | None] = []
-        errors: list[np.ndarray] = []
-        unknown = np.full(N_ANGLES, np.nan)
         session = ExerciseSession(self._exercise, side=side,
                                   sink=log if sink is None else Tee((log, sink)))
         wrist = self._exercise is not None and self._exercise.needs_forearm
@@ -262,7 +259,6 @@ class VideoAnalysis:
                 session.update(measured)
                 m = measured.measures
                 views.append(None if m is None else m.view)
-                errors.append(unknown if m is None or m.error_deg is None else m.error_deg)
                 if progress is not None and expected > 0:
                     progress(min(frame.t / expected, 1.0))
         t_end = log.times[-1] if log.times else 0.0
@@ -281,7 +277,7 @@ class VideoAnalysis:
             ended_early=source.ended_early, retimed=source.retimed,
             reps_by_position=engine.reps_by_position() if engine is not None else {},
             trusted=np.asarray(log.trusted, dtype=bool).reshape(-1, N_ANGLES),
-            views=tuple(views), error_deg=np.asarray(errors).reshape(-1, N_ANGLES),
+            views=tuple(views),
             movements=(engine.pace.excursions if engine is not None and engine.pace is not None
                        else None))
 

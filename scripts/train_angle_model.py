@@ -34,6 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from vision.accuracy import GROUPS  # noqa: E402
 from vision.angle_model import (  # noqa: E402
     DEFAULT_MODEL,
     FEATURE_VERSION,
@@ -47,7 +48,6 @@ from vision.smoothing import LandmarkSmoother  # noqa: E402
 from vision.views import classify_view  # noqa: E402
 
 FPS = 30.0
-GROUPS = {"MCP": [0, 3, 6, 9], "PIP": [1, 4, 7, 10], "DIP": [2, 5, 8, 11], "thumb": [12, 13]}
 
 
 # -- render ----------------------------------------------------------------------------

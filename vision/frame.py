@@ -99,6 +99,11 @@ class HandMeasures:
     trusted: np.ndarray | None = None
     blend: np.ndarray | None = None
 
+    @property
+    def pose_flexion(self) -> np.ndarray:
+        """The angles positions are recognised on (see `blend`)."""
+        return self.flexion if self.blend is None else self.blend
+
 
 @dataclass(frozen=True, slots=True)
 class HandView:

@@ -89,6 +89,12 @@ def angle_index(finger: str, joint: str) -> int:
     return ANGLE_NAMES.index((finger, joint))
 
 
+def finger_joints(per_finger: np.ndarray) -> np.ndarray:
+    """(4,) bool per finger index..little -> (14,) bool per angle: each finger's MCP, PIP
+    and DIP; the thumb's two angles False."""
+    return np.append(np.repeat(per_finger, 3), (False, False))
+
+
 def angles_to_dict(angles: np.ndarray, ndigits: int = 1) -> dict[str, dict[str, float | None]]:
     """Nest a 14-angle array as ``{"index": {"mcp": deg, ...}, ..., "thumb": {...}}``.
 

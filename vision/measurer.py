@@ -22,7 +22,7 @@ from .accuracy import ACCURACY_FILE, PLAUSIBLE_DEG, TRUST_MAX_DEG, AccuracyTable
 from .angle_model import DEFAULT_MODEL, AngleModel
 from .frame import HandFrame
 from .kinematics import arm_forearm, measure
-from .landmarks import N_ANGLES
+from .landmarks import N_ANGLES, finger_joints
 from .views import classify_view
 
 
@@ -64,6 +64,6 @@ class HandMeasurer:
         if view.end_on:
             trusted = np.zeros(N_ANGLES, dtype=bool)
         elif m.pointing is not None and m.pointing.any():
-            trusted = trusted & ~np.append(np.repeat(m.pointing, 3), (False, False))
+            trusted = trusted & ~finger_joints(m.pointing)
         return replace(frame, measures=replace(m, view=view.name, error_deg=error,
                                                trusted=trusted))

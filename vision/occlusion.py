@@ -40,7 +40,7 @@ from dataclasses import replace
 import numpy as np
 
 from .frame import HandFrame, HandObservation, HandView
-from .landmarks import MCPS, HandLandmark
+from .landmarks import MCPS, HandLandmark, finger_joints
 from .rotation import PalmRotation
 
 EDGE_ON_DEG = 65.0     # knuckle line this far out of the image plane: edge-on
@@ -121,14 +121,12 @@ class ViewStage:
         edge = self._facing.update(frame.t, deg)
         facing = "side" if edge else ("face" if deg < FACE_ON_DEG else None)
         view = HandView(facing=facing, knuckle_deg=deg,
-                        readable=readable_fingers(hand, m.flexion if m.blend is None
-                                                  else m.blend, edge, deg),
+                        readable=readable_fingers(hand, m.pose_flexion, edge, deg),
                         palm_rotation=self._rotation.update(frame.t, hand))
         if m.trusted is not None and m.view == "thumb-side" and not view.readable.all():
             # From the thumb side a hidden finger's readings are guesses (real tabletops:
             # straight fingers read 40-65 deg): no range of motion rests on them. From the
             # little-finger side the fingers behind read within 8-9 deg on average in the
             # studio (README, "How accurate the angles are"), so trust follows that table.
-            hidden = np.append(np.repeat(~view.readable, 3), (False, False))
-            m = replace(m, trusted=m.trusted & ~hidden)
+            m = replace(m, trusted=m.trusted & ~finger_joints(~view.readable))
         return replace(frame, view=view, measures=m)
