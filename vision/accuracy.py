@@ -89,7 +89,7 @@ class AccuracyTable:
         for view in real:
             e = self.views[view]
             groups = ", ".join(f"{g} {np.mean(e[list(i)]):.0f}°" for g, i in GROUPS.items())
-            parts.append(f"against real hands with measured joints, {view} view: {groups}")
+            parts.append(f"against a real hand with measured joints, {view} view: {groups}")
         if rendered:
             errors = np.concatenate([self.views[v] for v in rendered])
             parts.append(f"against rendered hands in the {', '.join(rendered)} views: "
