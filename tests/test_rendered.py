@@ -3,8 +3,8 @@
 This is our only footage of tendon glides (hook fist, tabletop, straight fist). The
 acceptance bar (issue 2): the hand found in >= 95% of frames and a mean absolute error of
 MCP and PIP flexion <= 8 deg. Measured (MCP / PIP / DIP / thumb, deg): full model, default
-scene 7.0 / 6.9 / 11.3 / 12.8, which meets it; dark skin in a room under side light
-6.8 / 8.3 / 10.8 / 13.0; lite model, default scene 7.3 / 9.3 / 11.4 / 10.1. The bounds
+scene 7.0 / 6.9 / 11.3 / 12.8, which meets it; lite model, default scene 7.3 / 9.3 / 11.4 /
+10.1 (the blend, before the learned correction of issue 13). The bounds
 below are the bar where it is met and guard the rest against getting worse. Every test
 prints its numbers (pytest -s shows them).
 
@@ -29,8 +29,6 @@ from vision.landmarks import angles_from_dict
 
 GROUPS = {"MCP": [0, 3, 6, 9], "PIP": [1, 4, 7, 10], "DIP": [2, 5, 8, 11], "thumb": [12, 13]}
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
-SCENES = {"default": {}, "dark skin, room, side light": {"skin": "dark", "background": "room",
-                                                         "light": "side"}}
 
 
 def truth_of(path: Path) -> np.ndarray:
@@ -50,9 +48,11 @@ def errors(video: Path, truth: np.ndarray, model: str, label: str) -> tuple[floa
 
 
 @functools.cache
-def tendon_glides(root: str, scene: str) -> tuple[Path, np.ndarray]:
-    out, truth = Path(root) / f"{len(scene)}.mp4", Path(root) / f"{len(scene)}.json"
-    render_exercise("tendon_glides", out, truth, reps=1, seed=11, **SCENES[scene])
+def tendon_glides(root: str) -> tuple[Path, np.ndarray]:
+    """The capsule hand's one tendon-glide cycle (other skins, lights and hands are the
+    studio's: test_cli.py, benchmarks/studio_table.py)."""
+    out, truth = Path(root) / "tendon_glides.mp4", Path(root) / "tendon_glides.json"
+    render_exercise("tendon_glides", out, truth, reps=1, seed=11)
     return out, truth_of(truth)
 
 
@@ -67,18 +67,17 @@ CAPSULE_MCP = pytest.mark.xfail(
 
 
 @CAPSULE_MCP
-@pytest.mark.parametrize("scene", SCENES)
-def test_tendon_glides_full_model(root, scene):
-    video, truth = tendon_glides(root, scene)
-    seen, mae = errors(video, truth, "full", f"tendon glides, {scene}")
+def test_tendon_glides_full_model(root):
+    video, truth = tendon_glides(root)
+    seen, mae = errors(video, truth, "full", "tendon glides, default")
     assert seen >= 0.95
     assert mae["MCP"] <= 8, mae
-    assert mae["PIP"] <= (8 if scene == "default" else 9), mae  # 6.9 and 8.3 measured
+    assert mae["PIP"] <= 8, mae     # 6.9 measured
 
 
 @CAPSULE_MCP
 def test_tendon_glides_lite_model(root):
-    video, truth = tendon_glides(root, "default")
+    video, truth = tendon_glides(root)
     seen, mae = errors(video, truth, "lite", "tendon glides, default")
     assert seen >= 0.95
     assert mae["MCP"] <= 8, mae

@@ -64,6 +64,6 @@ def test_each_tendon_glide_position_is_pictured_and_read_as_that_position(
     est = frame.measures.flexion
     print(f"\n{name}: index MCP/PIP/DIP read {np.round(est[[0, 1, 2]], 0)}, "
           f"true {np.round(truth[[0, 1, 2]], 0)}")
-    features = FeatureExtractor(exercise.fingers)(frame.measures)
+    features = FeatureExtractor(exercise.fingers)(frame)
     assert RangeSet.of(exercise.positions[name].targets).holds(features), \
         f"the {name} picture does not read as {name}"

@@ -64,7 +64,7 @@ def _finish(page, pain_after: int | None = None) -> str:
             slider.press("ArrowRight")
     page.get_by_role("button", name="Save my session").click()
     page.get_by_text("Session summary").wait_for(timeout=30_000)
-    page.get_by_text("Pain before / after").wait_for()   # the summary fully drawn
+    page.get_by_text("Pain before / after").last.wait_for()   # the summary fully drawn
     return page.locator("body").inner_text()
 
 
@@ -224,7 +224,9 @@ def test_uploaded_video_ending_mid_rep_keeps_the_reps_before_it(tmp_path):
     store = Store(app.db_url)
     (session,) = list_sessions("e2e patient", store=store)
     assert (session.source, session.video_name, session.reps) == ("video", "my_fist.mp4", 2)
-    assert session.frames_with_hand > 100
+    # The hand is in view the whole video: the frames the live view got to read it in
+    # (fewer on a loaded machine) nearly all have it.
+    assert session.frames > 30 and session.frames_with_hand >= 0.8 * session.frames, session
 
 
 def test_corrupt_upload_is_refused_in_one_line_and_nothing_is_started(tmp_path):
