@@ -51,6 +51,9 @@ UPLOAD = "A video file"
 RTC_CONFIGURATION = {"iceServers": []}
 #: how often the counter beside the video is refreshed, seconds.
 REFRESH_S = 0.3
+#: how often an exercise started on its own looks for its first frames, seconds (slowly:
+#: reruns while the browser and the server negotiate the connection can swallow it).
+WAIT_S = 1.0
 #: how long a message stays beside the video, seconds of session time (all of them are
 #: in the summary afterwards). The last "well done" stays.
 SHOW_ALERTS_S = 8.0
@@ -292,8 +295,12 @@ def _running(live: LiveSession) -> None:
         # the browser's offer, and the video would never start.
         # Once frames have come, it goes on refreshing whatever the component last said:
         # a rerun while its state flickered would otherwise freeze the counter.
+        # An exercise the flow started on its own (controlled) reports no change of its
+        # playing state to the page: without a slow look until its frames come, its
+        # set-up advice stayed unrefreshed for a minute while the camera was running.
         started = ctx.state.playing or coach.status().t > 0
-        st.fragment(run_every=REFRESH_S if started else None)(_live_status)(live)
+        every = REFRESH_S if started else WAIT_S if controlled else None
+        st.fragment(run_every=every)(_live_status)(live, started)
         with st.expander("Pain getting worse?"):
             now = st.select_slider("Pain now", PAIN_SCALE, value=live.pain_before or 0,
                                    format_func=pain_label, key="pain_now")
@@ -301,13 +308,16 @@ def _running(live: LiveSession) -> None:
                 live.coach.rate_pain(int(now))
 
 
-def _live_status(live: LiveSession) -> None:
+def _live_status(live: LiveSession, started: bool = True) -> None:
     """The counter and messages beside the video, redrawn a few times a second; a tone
     when a rep was counted or a hold reached since the last redraw, the spoken cues, and
-    the next exercise once this one is done."""
+    the next exercise once this one is done. started: whether the page was drawn with
+    the video playing (if not and frames have come since, the page is drawn again)."""
     keep_alive()
     coach: LiveCoach = live.coach
     s = coach.status()
+    if not started and s.t > 0:
+        st.rerun()
     _status(s, live)
     nxt = _next_exercise()
     if s.state.finished and not s.state.pain_stopped and nxt is not None:
