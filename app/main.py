@@ -55,7 +55,20 @@ def sign_in_pages() -> list[st.Page]:
               for path in sorted(paths))]
 
 
+#: the pages' text size with "Larger text" on (a share of the browser's own): a patient
+#: reads at arm's length from the laptop, often without their reading glasses.
+LARGE_TEXT = 1.3
+
+
+def text_size() -> None:
+    """The "Larger text" switch, on every page (kept for the browser session)."""
+    if st.sidebar.toggle("Larger text", key="large_text"):
+        st.html(f'<style id="large-text">html {{ font-size: {LARGE_TEXT * 100:.0f}%; }}'
+                "</style>")
+
+
 cleaned_at_start()        # uploads a stopped server left behind are deleted
+text_size()
 position = "sidebar"
 if not accounts_on():
     pages = patient_pages()

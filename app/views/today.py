@@ -23,11 +23,16 @@ from app.store import store
 from app.wording import dose_text
 from exercises.library import load_library
 from handcoach.accounts import Access, NotVisible
+from handcoach.review.adherence import adherence_days, program_days
+from handcoach.review.keeping import keeping_at_it
+from handcoach.review.reminders import DAYS, reminder_calendar
 from handcoach.storage import SessionInfo, StoreError
 from handcoach.text import MAX_MESSAGE
 
 TZ = local_tz()
 LIBRARY = load_library()
+#: how far back the run of days is looked for.
+KEEPING_DAYS = 90
 
 
 def signed_in_patient() -> Access | None:
@@ -48,6 +53,47 @@ if plan.hand:
     st.write(f"Exercise your **{plan.hand}** hand.")
 
 sessions = saved_sessions(name)
+
+
+def keeping_section(saved: list[SessionInfo]) -> None:
+    """The run of days with every session done, this week's sessions, what is still to
+    do today, and the reminders for the patient's own calendar."""
+    today = datetime.now(TZ).date()
+    start = today - timedelta(days=KEEPING_DAYS)
+    acc = signed_in_patient()
+    days = None
+    if acc is not None:
+        try:
+            versions = acc.prescriptions(acc.principal.patient_id or 0)
+        except (StoreError, NotVisible):
+            versions = []
+        if versions:
+            days = adherence_days(saved, versions, start, today, TZ)
+    if days is None:
+        # Without versions, the program counts from the first day anything was saved.
+        first = min((s.started_at.astimezone(TZ).date() for s in saved), default=today)
+        days = program_days(saved, {ex.id: ex.dose.sessions_per_day for ex in plan.exercises},
+                            max(start, first), today, TZ)
+    k = keeping_at_it(days, today)
+    with st.container(border=True):
+        cols = st.columns(3)
+        cols[0].metric("Days in a row, all done", f"{k.streak_days}")
+        cols[1].metric("This week", f"{k.week_done} of {k.week_prescribed} sessions")
+        cols[2].metric("Today", f"{k.today_done} of {k.today_prescribed} sessions")
+        st.write(k.words)
+        left = [f"{ex.name} ({n} more)" for ex in plan.exercises
+                if (n := ex.dose.sessions_per_day - sessions_today(saved, ex.id)) > 0]
+        if left:
+            st.write("Still to do today: " + ", ".join(left) + ".")
+        st.download_button("Add reminders to my calendar", reminder_calendar(
+            plan.exercises, start=today), file_name="hand-exercises.ics",
+            mime="text/calendar", help=f"A calendar file with today's sessions at set "
+            f"times, every day for {DAYS} days: open it with your calendar.")
+
+
+if sessions is not None and plan.exercises:
+    keeping_section(sessions)
+
 for ex in plan.exercises:
     dose = ex.dose
     done = reps_today(sessions, ex.id)

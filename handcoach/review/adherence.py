@@ -9,7 +9,7 @@ told about it at the clinic and is expected to follow it from then on.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -109,3 +109,21 @@ def adherence_rate(days: Iterable[DayAdherence]) -> float | None:
     days = list(days)
     prescribed = sum(d.prescribed for d in days)
     return sum(d.done for d in days) / prescribed if prescribed else None
+
+
+def program_days(sessions: Sequence[SessionInfo], wanted: Mapping[str, int], start: date,
+                 end: date, tz: tzinfo) -> list[DayAdherence]:
+    """As `adherence_days` for a program without versions (a home install's program file
+    or the default program): `wanted` {exercise: sessions a day} every day, either hand."""
+    by_day = sessions_by_day(sessions, tz)
+    out = []
+    day = start
+    while day <= end:
+        todays = by_day.get(day, [])
+        done = sum(min(sum(1 for s in todays if s.exercise == ex and s.reps > 0), n)
+                   for ex, n in wanted.items())
+        out.append(DayAdherence(day=day, prescribed=sum(wanted.values()), done=done,
+                                reps=sum(s.reps for s in todays),
+                                extra_reps=sum(s.extra_reps for s in todays)))
+        day += timedelta(days=1)
+    return out

@@ -66,7 +66,7 @@ def record_session(store: Store, patient: str, *, started: datetime, reps: int =
     for i in range(n):
         rec.add_frame(float(t[i]), np.full(N_ANGLES, curve[i]),
                       base + 0.02 * curve[i] / max(peak, 1) * np.sin(np.arange(63)).reshape(21, 3))
-    span = seconds / reps
+    span = seconds / max(reps, 1)
     for k in range(reps):
         rec.add_rep(Rep(k + 1, k * span, (k + 1) * span, ("fist",), (1.2,),
                         np.full(N_ANGLES, peak), np.full(N_ANGLES, 2.0)))
