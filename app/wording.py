@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 
+from exercises.home_tasks import HomeTask
 from exercises.library import Dose
 
 #: the 0-10 numeric pain rating scale (NRS), anchored as it is usually read to patients.
@@ -80,6 +82,15 @@ def dose_text(dose: Dose) -> str:
     rest = f", rest {dose.rest_s:g} s between sets" if dose.sets > 1 and dose.rest_s else ""
     return (f"{dose.reps} reps x {sets}{hold}{rest}, {dose.sessions_per_day} times a day "
             f"(at most {dose.max_reps_per_day} reps a day)")
+
+
+def task_dose_text(task: HomeTask, dose: Mapping[str, int]) -> str:
+    """'5 minutes, 3 times a day'; 'once a day' for a done-or-not task."""
+    times = int(dose.get("sessions_per_day", task.sessions_per_day))
+    often = "once a day" if times == 1 else f"{times} times a day"
+    if task.kind == "confirm":
+        return often
+    return f"{task.amount_text(int(dose.get('amount', task.amount)))}, {often}"
 
 
 def joint_label(finger: str, joint: str) -> str:

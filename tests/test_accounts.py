@@ -372,3 +372,53 @@ def test_the_attempts_table_keeps_no_typed_name(sqlite_store):
     with sqlite_store.transaction() as s:
         kept = s.scalars(select(LoginAttempt.username)).all()
     assert len(kept) == 2 and all("ann" not in k and len(k) == 64 for k in kept)
+
+
+# -- home tasks the camera does not judge ---------------------------------------------------
+def test_home_tasks_are_prescribed_confirmed_by_the_patient_and_count_in_adherence(store):
+    from exercises.library import LibraryError
+    from handcoach.review.adherence import adherence_days, local_day
+
+    clinic = build_clinic(store)
+    thera, ann, tess = (clinic.access(u) for u in ("thera", "ann", "tess"))
+    rx = thera.prescribe(clinic.ids["ann"], "right", ["fist"], {"fist": FIST_DOSE},
+                         tasks={"scar_massage": {"amount": 10, "sessions_per_day": 2},
+                                "splint_wear": {}})
+    assert rx.tasks == {"scar_massage": {"amount": 10, "sessions_per_day": 2},
+                        "splint_wear": {"amount": 1, "sessions_per_day": 1}}
+    assert thera.prescriptions(clinic.ids["ann"])[-1].tasks == rx.tasks
+    for bad, words in (({"juggling": {}}, "unknown home task 'juggling'"),
+                       ({"scar_massage": {"amount": 500}}, "amount must be a whole number "
+                                                           "from 1 to 120")):
+        with pytest.raises(LibraryError, match=words):
+            thera.prescribe(clinic.ids["ann"], "right", ["fist"], {"fist": FIST_DOSE},
+                            tasks=bad)
+
+    done = ann.log_task("scar_massage", 10, hand_side="right", pain_before=2, pain_after=3,
+                        prescription_id=rx.id)
+    ann.log_task("scar_massage", 8, hand_side="right")
+    ann.log_task("scar_massage", 10, hand_side="right")      # a third: counts twice a day
+    with pytest.raises(NotVisible):
+        thera.log_task("splint_wear", 1)                     # only the patient says so
+    with pytest.raises(LibraryError, match="the amount must be 0 to 120"):
+        ann.log_task("scar_massage", 1000)
+    with pytest.raises(NotVisible):
+        tess.task_logs(clinic.ids["ann"])                    # not Tess's patient
+    with pytest.raises(NotVisible):
+        ann.task_logs(clinic.ids["bob"])
+    logs = thera.task_logs(clinic.ids["ann"])
+    assert [(t.task, t.amount, t.pain_before, t.pain_after) for t in logs][0] == \
+        ("scar_massage", 10, 2, 3)
+    assert len(logs) == 3 and logs[0].id == done.id
+
+    record_session(store, "Ann Lee", started=datetime.now(timezone.utc), reps=3,
+                   prescription_id=rx.id)
+    tz = timezone.utc
+    today = local_day(datetime.now(tz), tz)
+    (day,) = adherence_days(ann.sessions(), thera.prescriptions(clinic.ids["ann"]), today,
+                            today, tz, tasks=logs)
+    # fist 1 of 2, scar massage 2 of 2 (the third does not make up for the splint), splint 0.
+    assert (day.prescribed, day.done) == (2 + 2 + 1, 1 + 2)
+    (without,) = adherence_days(ann.sessions(), thera.prescriptions(clinic.ids["ann"]), today,
+                                today, tz)
+    assert (without.prescribed, without.done) == (2, 1)

@@ -51,7 +51,8 @@ from vision.kinematics import flexion_angles
 from vision.landmarks import ANGLE_NAMES, N_ANGLES
 
 TABLES = {"patients", "sessions", "reps", "warnings", "frames", "users", "login_sessions",
-          "login_attempts", "prescriptions", "audit_log", "messages", "alembic_version"}
+          "login_attempts", "prescriptions", "audit_log", "messages", "task_logs",
+          "alembic_version"}
 DISK_FULL_MESSAGE = ("Could not save: the disk is full. Your reps so far are kept; "
                      "free some space.")
 

@@ -213,7 +213,7 @@ def test_prescribe_saves_versions_with_who_and_when_and_the_patient_sees_them(cl
     assert at.radio[0].value == "right"
     assert "No prescription for Bo Day's right hand" in texts(at)
     at.radio[0].set_value("left").run()
-    (exercises,) = at.multiselect
+    exercises = at.multiselect(key=at.multiselect[0].key)
     exercises.set_value(["pip_blocking", "fist"]).run()
     inputs = {(n.key.split("-")[-2], n.key.split("-")[-1]): n for n in at.number_input}
     inputs[("pip_blocking", "reps")].set_value(6)
@@ -243,6 +243,51 @@ def test_prescribe_saves_versions_with_who_and_when_and_the_patient_sees_them(cl
     assert any("6 reps x 1 set" in m.value for m in bo_at.markdown)
     assert any("hold 5 s" in m.value for m in bo_at.markdown)
     assert bo_at.info[0].value.replace("\\", "") == "From your therapist: Stop if it hurts."
+
+
+def test_home_tasks_are_prescribed_done_by_the_patient_and_in_the_therapists_review(clinic):
+    """Issue 16: items no camera judges (scar massage, the splint) in the prescription,
+    confirmed done on the patient's Today with their pain, and counted in the review."""
+    at = open_page(signed_in("tess"), "prescribe")
+    bo = ids_of(clinic)["Bo Day"]
+    at.selectbox[0].set_value(bo).run()
+    at.multiselect[0].set_value(["fist"]).run()
+    at.multiselect[1].set_value(["scar_massage", "splint_wear"]).run()
+    inputs = {n.key: n for n in at.number_input}
+    amount = next(n for k, n in inputs.items() if k.endswith("task-scar_massage-amount"))
+    amount.set_value(10)
+    next(n for k, n in inputs.items() if k.endswith("task-scar_massage-per-day")).set_value(2)
+    [b for b in at.button if b.label == "Save as version 1"][0].click().run()
+    assert not at.exception, at.exception
+    saved = at.success[0].value
+    assert "Scar massage: 10 minutes, 2 times a day" in saved, saved
+    assert "Wear your splint: once a day" in saved, saved
+
+    bo_at = signed_in("bo")
+    assert [h.value for h in bo_at.header] == ["Without the camera"]
+    heads = [s.value for s in bo_at.subheader]
+    assert heads[:3] == ["Full fist", "Scar massage", "Wear your splint"], heads
+    page = texts(bo_at)
+    assert "10 minutes, 2 times a day" in page and "press firmly on the scar" in page
+    assert any(b.label == "Start a 10-minute timer" for b in bo_at.button)
+    bo_at.select_slider(key="task-scar_massage-before").set_value(2)
+    bo_at.select_slider(key="task-scar_massage-after").set_value(3)
+    bo_at.button(key="FormSubmitter:task-scar_massage-Done").click().run()
+    assert not bo_at.exception, bo_at.exception
+    assert "Saved: Scar massage." in [s.value for s in bo_at.success]
+    assert any(p.proto.text == "Done today: 1 of 2" for p in bo_at.get("progress"))
+    # Today's sessions: fist 3 a day, scar massage 2, the splint 1; one done.
+    assert {m.label: m.value for m in bo_at.metric}["Today"] == "1 of 6 sessions"
+
+    review = open_page(signed_in("tess"), "review")
+    review.selectbox[0].set_value(bo).run()
+    assert not review.exception, review.exception
+    (done,) = [d.value for d in review.dataframe if "Task" in d.value.columns]
+    assert done.iloc[0].to_dict() | {"Done": "-"} == {
+        "Done": "-", "Task": "Scar massage", "Amount": "10 minutes",
+        "Pain before / after": "2 → 3"}
+    rate = next(m for m in review.metric if m.label == "Prescribed sessions done")
+    assert rate.value == "17%" and "1 of 6 sessions" in rate.help
 
 
 def test_a_bad_prescription_is_one_line(clinic):

@@ -27,6 +27,7 @@ from handcoach.review.flags import Flag, patient_flags
 from handcoach.review.monthly import MONTH_COLUMNS, month_summary
 from handcoach.spreadsheet import csv_text
 from handcoach.storage import PrescriptionInfo, SessionInfo, StoreError
+from handcoach.storage.records import TaskLogInfo
 
 #: how far back the list looks for a last session (older ones: "none in 90 days").
 LOOKBACK_DAYS = 90
@@ -50,12 +51,14 @@ def messages_text(unread: int) -> str:
 
 
 def summary_row(p: PatientInfo, sessions: list[SessionInfo], versions: list[PrescriptionInfo],
-                flags: list[Flag], tz: tzinfo, now: date, unread: int = 0
-                ) -> dict[str, object]:
+                flags: list[Flag], tz: tzinfo, now: date, unread: int = 0,
+                tasks: list[TaskLogInfo] | None = None) -> dict[str, object]:
     """The patient's row of the list (sessions: the last LOOKBACK_DAYS of them; unread:
-    the patient's notes waiting for this user)."""
+    the patient's notes waiting for this user; tasks: their home tasks done, which count
+    in the week's adherence)."""
     first = now - timedelta(days=WEEK_DAYS - 1)
-    rate = adherence_rate(adherence_days(sessions, versions, first, now, tz))
+    rate = adherence_rate(adherence_days(sessions, versions, first, now, tz,
+                                         tasks=tasks or []))
     month = month_summary(sessions, versions, now.replace(day=1), now, tz)
     current: dict[str, PrescriptionInfo] = {}
     for v in versions:
@@ -142,7 +145,10 @@ try:
         versions = acc.prescriptions(p.id)
         flags = patient_flags(mine, versions, now, tz)
         monthly.append(month_summary(mine, versions, now.replace(day=1), now, tz).row(p.name))
-        rows.append(summary_row(p, mine, versions, flags, tz, now, unread.get(p.id, 0)))
+        tasks = acc.task_logs(p.id, since=day_start(now - timedelta(days=WEEK_DAYS), tz)) \
+            if any(v.tasks for v in versions) else []
+        rows.append(summary_row(p, mine, versions, flags, tz, now, unread.get(p.id, 0),
+                                tasks))
         if flags or unread.get(p.id):
             flagged.append((p, flags))
 except StoreError as exc:

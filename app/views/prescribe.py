@@ -19,9 +19,10 @@ from app.local_time import local_tz, when_text
 from app.picker import pick_patient
 from app.prescription_diff import describe_changes
 from app.safe_text import plain
-from app.wording import dose_text
+from app.wording import dose_text, task_dose_text
 from exercises import schema
 from exercises.catalog import EXERCISE_IDS
+from exercises.home_tasks import MAX_AMOUNT, MAX_PER_DAY, HomeTask, load_tasks
 from exercises.library import Dose, Exercise, LibraryError, load_library
 from exercises.norms import normal_flexion
 from exercises.program import DEFAULT_EXERCISES
@@ -69,6 +70,24 @@ def dose_inputs(ex: Exercise, start: Mapping[str, Any], prefix: str) -> dict[str
     return dose
 
 
+def task_inputs(task: HomeTask, start: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    """A home task's amount (minutes or times; none for a done-or-not task) and times a
+    day."""
+    st.markdown(f"**{task.name}**")
+    left, right = st.columns(2)
+    dose = {"amount": task.amount}
+    if task.kind != "confirm":
+        dose["amount"] = int(left.number_input(
+            "Minutes" if task.kind == "minutes" else "Times", min_value=1,
+            max_value=MAX_AMOUNT[task.kind], value=int(start.get("amount", task.amount)),
+            step=1, key=f"{prefix}-task-{task.id}-amount"))
+    dose["sessions_per_day"] = int(right.number_input(
+        "Times a day", min_value=1, max_value=MAX_PER_DAY,
+        value=int(start.get("sessions_per_day", task.sessions_per_day)), step=1,
+        key=f"{prefix}-task-{task.id}-per-day"))
+    return dose
+
+
 def targets_frame(current: PrescriptionInfo | None) -> pd.DataFrame:
     """One row per joint: finger, joint, normal flexion, the target (empty: none)."""
     normal = normal_flexion()
@@ -108,6 +127,7 @@ def history(versions: list[PrescriptionInfo], names: Mapping[str, str], hand: st
 
 acc = require_staff()
 library = load_library()
+home_tasks = load_tasks()
 names = {ex_id: library[ex_id].name for ex_id in EXERCISE_IDS}
 st.title("Prescribe")
 saved = st.session_state.pop(SAVED, None)
@@ -141,12 +161,20 @@ exercises = st.multiselect(
     default=list(current.exercises) if current else list(DEFAULT_EXERCISES),
     format_func=names.__getitem__, key=f"{prefix}-exercises",
     help="Added exercises go to the end; remove and add again to move one.")
+tasks = st.multiselect(
+    "Without the camera (the patient confirms each one done)", list(home_tasks),
+    default=[t for t in (current.tasks if current else {}) if t in home_tasks],
+    format_func=lambda t: home_tasks[t].name, key=f"{prefix}-tasks",
+    help="Scar care, putty, swelling care, the splint: each with its own amount and times "
+         "a day; they count in the adherence like the exercises.")
 with st.form(f"{prefix}-form"):
     st.markdown("##### Dose")
     doses = {ex_id: dose_inputs(library[ex_id], base_dose(library[ex_id], current), prefix)
              for ex_id in exercises}
     if not exercises:
         st.caption("Choose at least one exercise above.")
+    task_doses = {t: task_inputs(home_tasks[t], (current.tasks if current else {}).get(t, {}),
+                                 prefix) for t in tasks}
     st.markdown("##### Range-of-motion targets")
     st.caption(f"Flexion to reach, in degrees (0-{MAX_TARGET_DEG:.0f}); leave empty for no "
                "target. Shown to the patient and on the Review page's charts.")
@@ -162,7 +190,8 @@ with st.form(f"{prefix}-form"):
     save = st.form_submit_button(f"Save as version {number}", type="primary")
 if save:
     try:
-        info = acc.prescribe(patient.id, hand, exercises, doses, targets_from(edited), note)
+        info = acc.prescribe(patient.id, hand, exercises, doses, targets_from(edited), note,
+                             tasks=task_doses)
     except LibraryError as exc:
         st.error(f"Not saved: {plain(exc)}.")
     except NotVisible as exc:
@@ -170,8 +199,10 @@ if save:
     except StoreError as exc:
         st.error(f"Not saved: the results database cannot be written just now: {exc}")
     else:
-        plan = "; ".join(f"{names[e]}: {dose_text(Dose(**info.doses[e]))}"
-                         for e in info.exercises)
+        plan = "; ".join([f"{names[e]}: {dose_text(Dose(**info.doses[e]))}"
+                          for e in info.exercises]
+                         + [f"{home_tasks[t].name}: {task_dose_text(home_tasks[t], d)}"
+                            for t, d in info.tasks.items()])
         st.session_state[SAVED] = (f"Saved version {info.version} for {plain(patient.name)}'s "
                                    f"{hand} hand ({plan}).")
         st.rerun()

@@ -31,9 +31,10 @@ from app.safe_text import plain
 from app.skeleton import draw_hand
 from app.wording import joint_label
 from exercises.counter import Rep
+from exercises.home_tasks import load_tasks
 from exercises.library import Exercise, load_library
 from handcoach.accounts import Access, NotVisible, PatientInfo
-from handcoach.review.adherence import adherence_days, adherence_rate, in_force
+from handcoach.review.adherence import adherence_days, adherence_rate, in_force, local_day
 from handcoach.review.exports import csv_text, rep_columns, rep_rows
 from handcoach.review.flags import patient_flags
 from handcoach.review.fonts import ReportError, fallbacks_for
@@ -41,7 +42,7 @@ from handcoach.review.grading import best_tam, grade_tam
 from handcoach.review.report import ReportInput, build_report, report_texts
 from handcoach.review.trends import pain_trend, rom_trend
 from handcoach.storage import MessageInfo, PrescriptionInfo, SessionInfo, StoreError
-from handcoach.storage.records import export_columns
+from handcoach.storage.records import TaskLogInfo, export_columns
 from handcoach.text import MAX_MESSAGE
 from vision.accuracy import AccuracyTable
 from vision.landmarks import ANGLE_NAMES
@@ -87,9 +88,9 @@ def show_flags(history: list[SessionInfo], versions: list[PrescriptionInfo],
 
 
 def show_adherence(sessions: list[SessionInfo], versions: list[PrescriptionInfo],
-                   first: date, last: date) -> None:
+                   first: date, last: date, tasks: list[TaskLogInfo]) -> None:
     st.subheader("Adherence")
-    days = adherence_days(sessions, versions, first, last, TZ)
+    days = adherence_days(sessions, versions, first, last, TZ, tasks=tasks)
     rate = adherence_rate(days)
     if rate is None:
         st.info("Nothing was prescribed in this period: prescribe on the Prescribe page.")
@@ -98,8 +99,24 @@ def show_adherence(sessions: list[SessionInfo], versions: list[PrescriptionInfo]
     due = sum(d.prescribed for d in days)
     st.metric("Prescribed sessions done", f"{rate:.0%}", help=f"{done} of {due} sessions "
               "(an exercise done more often than prescribed on a day counts once per "
-              "prescribed session).")
+              "prescribed session; home tasks without the camera count as sessions).")
     st.altair_chart(adherence_calendar(days), width="stretch")
+
+
+def show_tasks(tasks: list[TaskLogInfo]) -> None:
+    """The home tasks the patient confirmed done (no camera judges them)."""
+    if not tasks:
+        return
+    st.subheader("Home tasks without the camera")
+    known = load_tasks()
+    rows = [{"Done": when_text(t.done_at, TZ),
+             "Task": known[t.task].name if t.task in known else t.task,
+             "Amount": known[t.task].amount_text(t.amount) if t.task in known
+             else str(t.amount),
+             "Pain before / after": " → ".join("-" if v is None else str(v)
+                                               for v in (t.pain_before, t.pain_after))}
+            for t in reversed(tasks)]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def show_pain(sessions: list[SessionInfo]) -> None:
@@ -413,9 +430,11 @@ try:
                                                  last, TZ))
     versions = acc.prescriptions(patient.id)
     thread = acc.messages(patient.id)
+    start = day_start(first, TZ)
+    tasks = [t for t in acc.task_logs(patient.id, since=start)
+             if local_day(t.done_at, TZ) <= last]
 except (NotVisible, StoreError) as exc:
     stop_on(exc)
-start = day_start(first, TZ)
 sessions = [s for s in history if s.started_at >= start]
 moment = datetime.now(TZ)
 current = {h: v for h in ("left", "right") if (v := in_force(versions, h, moment))}
@@ -431,7 +450,8 @@ overview, listing, talk, export = st.tabs(
      "Report & export"])
 with overview:
     show_flags(history, versions, last)
-    show_adherence(sessions, versions, first, last)
+    show_adherence(sessions, versions, first, last, tasks)
+    show_tasks(tasks)
     show_pain(sessions)
     show_rom(sessions, current)
     show_tam(sessions, current)

@@ -3,6 +3,7 @@ signed-in patient also a note to their therapist and the therapist's replies."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import streamlit as st
@@ -13,6 +14,7 @@ from app.messages import send, sent_notice, show_thread, unread_for_me
 from app.patient import (
     is_today,
     patient_name,
+    prescribed_tasks,
     program,
     reps_today,
     saved_sessions,
@@ -20,17 +22,21 @@ from app.patient import (
 )
 from app.safe_text import plain
 from app.store import store
-from app.wording import dose_text
-from exercises.library import load_library
+from app.wording import PAIN_SCALE, dose_text, pain_label, task_dose_text
+from exercises.home_tasks import MAX_AMOUNT, load_tasks
+from exercises.library import LibraryError, load_library
 from handcoach.accounts import Access, NotVisible
 from handcoach.review.adherence import adherence_days, program_days
 from handcoach.review.keeping import keeping_at_it
 from handcoach.review.reminders import DAYS, reminder_calendar
-from handcoach.storage import SessionInfo, StoreError
+from handcoach.storage import PrescriptionInfo, SessionInfo, StoreError
+from handcoach.storage.records import TaskLogInfo
 from handcoach.text import MAX_MESSAGE
 
 TZ = local_tz()
 LIBRARY = load_library()
+HOME_TASKS = load_tasks()
+TASK_SAVED = "task_saved"
 #: how far back the run of days is looked for.
 KEEPING_DAYS = 90
 
@@ -68,7 +74,7 @@ def keeping_section(saved: list[SessionInfo]) -> None:
         except (StoreError, NotVisible):
             versions = []
         if versions:
-            days = adherence_days(saved, versions, start, today, TZ)
+            days = adherence_days(saved, versions, start, today, TZ, tasks=done_tasks)
     if days is None:
         # Without versions, the program counts from the first day anything was saved.
         first = min((s.started_at.astimezone(TZ).date() for s in saved), default=today)
@@ -91,6 +97,89 @@ def keeping_section(saved: list[SessionInfo]) -> None:
             f"times, every day for {DAYS} days: open it with your calendar.")
 
 
+def task_logs(rx: tuple[Access, PrescriptionInfo] | None) -> list[TaskLogInfo]:
+    """The signed-in patient's home tasks done over the streak's window."""
+    if rx is None:
+        return []
+    acc = rx[0]
+    since = datetime.now(timezone.utc) - timedelta(days=KEEPING_DAYS + 1)
+    try:
+        return acc.task_logs(acc.principal.patient_id or 0, since=since)
+    except (StoreError, NotVisible) as exc:
+        st.warning(f"Your home tasks cannot be read just now: {plain(exc)}")
+        return []
+
+
+def tasks_section(rx: tuple[Access, PrescriptionInfo], logs: list[TaskLogInfo]) -> None:
+    """The prescribed tasks the camera does not judge: how, how much, done today, and a
+    form to say one is done (with the pain before and after), a timer for timed ones."""
+    acc, info = rx
+    st.header("Without the camera")
+    for task_id, dose in info.tasks.items():
+        task = HOME_TASKS.get(task_id)
+        if task is None:
+            continue
+        times = int(dose["sessions_per_day"])
+        done = sum(1 for t in logs if t.task == task_id and t.amount > 0
+                   and is_today(t.done_at))
+        with st.container(border=True):
+            st.subheader(task.name)
+            st.write(task_dose_text(task, dose))
+            st.progress(min(done / times, 1.0), text=f"Done today: {done} of {times}")
+            st.write(task.instructions)
+            if task.kind == "minutes":
+                task_timer(task_id, int(dose["amount"]))
+            with st.form(f"task-{task_id}"):
+                amount = 1
+                if task.kind != "confirm":
+                    amount = int(st.number_input(
+                        "Minutes done" if task.kind == "minutes" else "Times done",
+                        min_value=0, max_value=MAX_AMOUNT[task.kind],
+                        value=int(dose["amount"]), step=1, key=f"task-{task_id}-amount"))
+                left, right = st.columns(2)
+                before = left.select_slider("Pain before", PAIN_SCALE, value=0,
+                                            format_func=pain_label,
+                                            key=f"task-{task_id}-before")
+                after = right.select_slider("Pain after", PAIN_SCALE, value=0,
+                                            format_func=pain_label,
+                                            key=f"task-{task_id}-after")
+                if st.form_submit_button("Done", type="primary"):
+                    try:
+                        acc.log_task(task_id, amount, hand_side=info.hand,
+                                     pain_before=int(before), pain_after=int(after),
+                                     prescription_id=info.id)
+                    except (LibraryError, StoreError, NotVisible) as exc:
+                        st.error(f"Not saved: {plain(exc)}")
+                    else:
+                        st.session_state[TASK_SAVED] = f"Saved: {task.name}."
+                        st.rerun()
+
+
+def task_timer(task_id: str, minutes: int) -> None:
+    """Start, then the time left, redrawn every second until it is up."""
+    key = f"task-timer-{task_id}"
+    if st.button(f"Start a {minutes}-minute timer", key=f"{key}-start"):
+        st.session_state[key] = time.monotonic()
+
+    @st.fragment(run_every=1.0 if key in st.session_state else None)
+    def left() -> None:
+        started = st.session_state.get(key)
+        if started is None:
+            return
+        rest = minutes * 60 - (time.monotonic() - started)
+        if rest > 0:
+            st.markdown(f"### {int(rest) // 60}:{int(rest) % 60:02d} left")
+        else:
+            st.success("Time is up. Well done: press Done below.")
+
+    left()
+
+
+rx = prescribed_tasks(plan)
+done_tasks = task_logs(rx)
+saved_task = st.session_state.pop(TASK_SAVED, None)
+if saved_task:
+    st.success(saved_task)
 if sessions is not None and plan.exercises:
     keeping_section(sessions)
 
@@ -158,6 +247,9 @@ def messages_section(acc: Access, saved: list[SessionInfo]) -> None:
         except (StoreError, NotVisible):
             pass   # still marked new next time: nothing is lost
 
+
+if rx is not None:
+    tasks_section(rx, done_tasks)
 
 patient_acc = signed_in_patient()
 if patient_acc is not None:

@@ -26,12 +26,13 @@ from handcoach.storage import audit, codec, queries
 from handcoach.storage.db import Store
 from handcoach.storage.errors import StoreError, reason
 from handcoach.storage.models import ExerciseSession, Patient, Prescription, User
-from handcoach.storage.prescriptions import check_prescription, prescription_info
+from handcoach.storage.prescriptions import check_prescription, check_tasks, prescription_info
 from handcoach.storage.records import PrescriptionInfo, SessionInfo, WarningRecord
 
 from .errors import AccountError, NotVisible
 from .messaging import MessageAccess
 from .principal import Principal
+from .tasks import TaskAccess
 from .users import create_user, find_therapist
 
 
@@ -46,8 +47,9 @@ class PatientInfo:
     username: str | None
 
 
-class Access(MessageAccess):
-    """The results store as one signed-in user may see it (messages: accounts/messaging.py)."""
+class Access(MessageAccess, TaskAccess):
+    """The results store as one signed-in user may see it (messages: accounts/messaging.py,
+    home tasks: accounts/tasks.py)."""
 
     def __init__(self, store: Store, principal: Principal, client: str | None = None) -> None:
         self.store = store
@@ -245,12 +247,15 @@ class Access(MessageAccess):
     def prescribe(self, patient_id: int, hand: str, exercises: list[str],
                   doses: dict[str, dict[str, Any]],
                   rom_targets: dict[str, dict[str, Any]] | None = None,
-                  note: str | None = None) -> PrescriptionInfo:
+                  note: str | None = None,
+                  tasks: dict[str, dict[str, Any]] | None = None) -> PrescriptionInfo:
         """Save a new version for one hand (the old ones stay, with who and when).
+        tasks: home tasks the camera does not judge ({id: {"amount", "sessions_per_day"}}).
         Raises LibraryError for a prescription that cannot be used."""
         self._need_staff()
         exercises, doses, targets, note = check_prescription(
             hand, exercises, doses, rom_targets or {}, note)
+        checked_tasks = check_tasks(tasks or {})
         for attempt in range(2):   # two therapists saving at once: the second retries
             try:
                 with self.store.transaction() as s:
@@ -263,13 +268,14 @@ class Access(MessageAccess):
                         created_at=datetime.now(timezone.utc),
                         created_by_id=self.principal.user_id or None,
                         created_by=self.principal.name, exercises=exercises, doses=doses,
-                        rom_targets=targets, note=note)
+                        rom_targets=targets, note=note, tasks=checked_tasks or None)
                     s.add(row)
                     s.flush()
                     audit.add(s, "prescribe", user=self.principal, patient_id=patient_id,
                               patient=patient.name,
                               detail=f"{hand} hand version {row.version}: "
-                                     + ", ".join(exercises), client=self.client)
+                                     + ", ".join([*exercises, *checked_tasks]),
+                              client=self.client)
                     return prescription_info(row, patient.name)
             except IntegrityError as exc:
                 if attempt:

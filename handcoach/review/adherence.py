@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from handcoach.storage.records import PrescriptionInfo, SessionInfo
+from handcoach.storage.records import PrescriptionInfo, SessionInfo, TaskLogInfo
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,13 @@ def session_hand(session: SessionInfo, hands: Collection[str]) -> str | None:
     return next(iter(hands)) if len(hands) == 1 else None
 
 
+def _only_or(side: str | None, hands: Collection[str]) -> str | None:
+    """A record's hand: its own, or the only hand prescribed."""
+    if side is not None:
+        return side
+    return next(iter(hands)) if len(hands) == 1 else None
+
+
 def sessions_by_day(sessions: Iterable[SessionInfo], tz: tzinfo) -> dict[date, list[SessionInfo]]:
     """Sessions grouped by the patient's calendar day they started on."""
     out: dict[date, list[SessionInfo]] = defaultdict(list)
@@ -74,8 +81,8 @@ def sessions_by_day(sessions: Iterable[SessionInfo], tz: tzinfo) -> dict[date, l
     return out
 
 
-def _day(day: date, todays: list[SessionInfo], plans: dict[str, PrescriptionInfo]
-         ) -> DayAdherence:
+def _day(day: date, todays: list[SessionInfo], plans: dict[str, PrescriptionInfo],
+         tasks: list[TaskLogInfo] | None = None) -> DayAdherence:
     prescribed = done = 0
     for hand, plan in plans.items():
         for exercise in plan.exercises:
@@ -84,22 +91,37 @@ def _day(day: date, todays: list[SessionInfo], plans: dict[str, PrescriptionInfo
                         and session_hand(s, plans) == hand)
             prescribed += wanted
             done += min(count, wanted)
+        if tasks is None:
+            continue
+        for task in plan.tasks:
+            wanted = plan.task_times_a_day(task)
+            count = sum(1 for t in tasks if t.task == task and t.amount > 0
+                        and _only_or(t.hand_side, plans) == hand)
+            prescribed += wanted
+            done += min(count, wanted)
     return DayAdherence(day=day, prescribed=prescribed, done=done,
                         reps=sum(s.reps for s in todays),
                         extra_reps=sum(s.extra_reps for s in todays))
 
 
 def adherence_days(sessions: Sequence[SessionInfo], prescriptions: Sequence[PrescriptionInfo],
-                   start: date, end: date, tz: tzinfo) -> list[DayAdherence]:
+                   start: date, end: date, tz: tzinfo,
+                   tasks: Sequence[TaskLogInfo] | None = None) -> list[DayAdherence]:
     """One `DayAdherence` per calendar day from start to end inclusive.
 
     A session counts as done when it has at least one rep, for its exercise and hand.
+    tasks: the patient's home tasks done (exercises/home_tasks.toml); given, the
+    prescribed tasks count like sessions (prescribed and done), else neither.
     """
     by_day = sessions_by_day(sessions, tz)
+    tasks_by_day: dict[date, list[TaskLogInfo]] = defaultdict(list)
+    for t in tasks or ():
+        tasks_by_day[local_day(t.done_at, tz)].append(t)
     out = []
     day = start
     while day <= end:
-        out.append(_day(day, by_day.get(day, []), in_force_on(prescriptions, day, tz)))
+        out.append(_day(day, by_day.get(day, []), in_force_on(prescriptions, day, tz),
+                        None if tasks is None else tasks_by_day.get(day, [])))
         day += timedelta(days=1)
     return out
 

@@ -175,6 +175,37 @@ class Prescription(Base):
     doses: Mapped[dict[str, Any]]
     rom_targets: Mapped[dict[str, Any]]
     note: Mapped[str | None] = mapped_column(Text)
+    #: home tasks the camera does not judge (exercises/home_tasks.toml), in order:
+    #: {id: {"amount", "sessions_per_day"}}; NULL before they existed (none).
+    tasks: Mapped[dict[str, Any] | None]
+
+
+class TaskLog(Base):
+    """A home task (scar massage, putty...) the patient confirmed done, with how much and
+    their pain before and after; it counts in adherence like a session."""
+
+    __tablename__ = "task_logs"
+    __table_args__ = (
+        CheckConstraint("hand_side IS NULL OR hand_side IN ('left', 'right')",
+                        name="hand_side"),
+        CheckConstraint("amount >= 0", name="amount"),
+        CheckConstraint("pain_before IS NULL OR (pain_before >= 0 AND pain_before <= 10)",
+                        name="pain_before"),
+        CheckConstraint("pain_after IS NULL OR (pain_after >= 0 AND pain_after <= 10)",
+                        name="pain_after"),
+        Index("ix_task_logs_patient_done", "patient_id", "done_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    task: Mapped[str] = mapped_column(String(40))
+    hand_side: Mapped[str | None] = mapped_column(String(5))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    amount: Mapped[int] = mapped_column(Integer)
+    pain_before: Mapped[int | None] = mapped_column(SmallInteger)
+    pain_after: Mapped[int | None] = mapped_column(SmallInteger)
+    prescription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prescriptions.id", ondelete="SET NULL"))
 
 
 class ExerciseSession(Base):

@@ -12,6 +12,7 @@ from typing import Any
 
 from exercises import schema
 from exercises.catalog import EXERCISE_IDS
+from exercises.home_tasks import check_task_dose
 from exercises.library import LibraryError
 from exercises.program import Program, parse_program
 from vision.landmarks import ANGLE_NAMES
@@ -22,6 +23,12 @@ from .records import PrescriptionInfo
 DOSE_KEYS = tuple(schema.DOSE)
 #: the highest flexion target a therapist can set (exercises/schema.py says why).
 MAX_TARGET_DEG = float(schema.ROM_TARGET.hi)
+
+
+def check_tasks(tasks: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Prescribed home tasks {id: {"amount", "sessions_per_day"}} as stored, in order, or
+    LibraryError (one line): unknown ids and amounts out of range are refused."""
+    return {task: check_task_dose(task, dose) for task, dose in tasks.items()}
 
 
 def check_prescription(hand: str, exercises: list[str], doses: Mapping[str, Mapping[str, Any]],
@@ -74,7 +81,8 @@ def prescription_info(row: Prescription, patient: str) -> PrescriptionInfo:
                             created_by=row.created_by, exercises=tuple(row.exercises),
                             doses={k: dict(v) for k, v in row.doses.items()},
                             rom_targets={k: dict(v) for k, v in row.rom_targets.items()},
-                            note=row.note)
+                            note=row.note,
+                            tasks={k: dict(v) for k, v in (row.tasks or {}).items()})
 
 
 def program_of(info: PrescriptionInfo) -> Program:

@@ -145,6 +145,8 @@ class PrescriptionInfo:
     doses: dict[str, dict[str, float]]
     rom_targets: dict[str, dict[str, float]]
     note: str | None = None
+    #: home tasks the camera does not judge, in order: {id: {"amount", "sessions_per_day"}}.
+    tasks: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def program_table(self) -> dict[str, Any]:
         """The program in exercises/program.py's table shape (parse_program reads it)."""
@@ -155,5 +157,24 @@ class PrescriptionInfo:
     def sessions_per_day(self, exercise: str) -> int:
         return int(self.doses[exercise]["sessions_per_day"])
 
+    def task_times_a_day(self, task: str) -> int:
+        return int(self.tasks[task]["sessions_per_day"])
+
     def max_reps_per_day(self, exercise: str) -> int:
         return int(self.doses[exercise]["max_reps_per_day"])
+
+
+@dataclass(frozen=True)
+class TaskLogInfo:
+    """A home task the patient confirmed done: how much (minutes, times, or 1 for done)
+    and their pain before and after; hand_side: the hand whose prescription it was."""
+
+    id: int
+    patient_id: int
+    task: str
+    hand_side: str | None
+    done_at: datetime
+    amount: int
+    pain_before: int | None
+    pain_after: int | None
+    prescription_id: int | None = None
