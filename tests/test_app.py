@@ -270,3 +270,19 @@ def test_a_finger_spread_summary_shows_no_fist_measures(env):
     assert not at.table and "All three joints" not in text and "fist closed" not in text
     assert not at.warning, "a pain rise called out where there was none"
 
+
+
+@pytest.mark.parametrize("exercise, words", [
+    ("fist", "turned so that your little finger is nearest the camera"),
+    ("finger_spread", "with your palm toward the camera")])
+def test_the_set_up_says_and_shows_the_view_each_exercise_is_filmed_in(env, exercise, words):
+    """The views the angles are read best in (exercises/placement.py), in plain words and
+    in a picture of the studio's hand."""
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    at.switch_page("views/exercise.py").run()
+    at.selectbox[0].set_value(exercise).run()
+    assert not at.exception, at.exception
+    steps = next(m.value for m in at.markdown if "Rest your elbow" in m.value)
+    assert words in steps, steps
+    (picture,) = at.get("image")
+    assert picture.proto.imgs[0].caption == "Your hand in the picture, like this."

@@ -27,6 +27,7 @@ from app.joints import bends, closes_fist
 from app.live_session import DONE, RATING, RUNNING, LiveSession, previous_session
 from app.overlay import STOP_CODES, hold_reached
 from app.patient import patient_name, program, reps_today, saved_sessions, store
+from app.setup_picture import setup_picture
 from app.sounds import HOLD_TONE_HZ, REP_TONE_HZ, tone
 from app.speech import SpokenCoach, speak_html
 from app.videos import samples, upload_field
@@ -41,6 +42,7 @@ from app.wording import (
 )
 from exercises.alerts import Code
 from exercises.library import Exercise
+from exercises.placement import placement_lines
 from handcoach.storage import SessionInfo
 
 CAMERA = "My camera"
@@ -63,16 +65,6 @@ SAY_WITHIN_S = 2.5
 #: seconds between the end of one exercise and the start of the next (time to read
 #: "Next: ..." and to breathe).
 NEXT_S = 5.0
-#: where to put the laptop and the hand: the same for every exercise the camera judges
-#: from the front (the views the angles were measured in; docs/clinical.md).
-PLACEMENT = (
-    "Put the computer on a table and sit facing it, an arm's length away.",
-    "Rest your elbow on the table and hold your hand up, palm toward the camera, "
-    "about 40-60 cm from it: the whole hand in the picture.",
-    "Have the light in front of you, not a window behind you.",
-)
-ELBOW = "Move back a little so your forearm is in the picture too."
-
 name = patient_name()
 plan = program()
 live: LiveSession | None = st.session_state.get("live")
@@ -93,10 +85,15 @@ def _setup() -> None:
                    "Rest your hand until tomorrow; HandCoach will warn you about extra reps.")
     with st.container(border=True):
         st.markdown("**Before you start**")
-        st.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(
-            PLACEMENT + ((ELBOW,) if ex.needs_forearm else ()), start=1)))
-        st.caption("With the camera, HandCoach checks the picture first and tells you what "
-                   "to change, then counts 3-2-1 before it counts reps.")
+        words, picture = st.columns([3, 2])
+        words.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(
+            placement_lines(ex), start=1)))
+        words.caption("With the camera, HandCoach checks the picture first and tells you "
+                      "what to change, then counts 3-2-1 before it counts reps.")
+        shown = setup_picture(ex.id, plan.hand or "right")
+        if shown is not None:
+            picture.image(shown, caption="Your hand in the picture, like this.",
+                          width="stretch")
 
     if plan.hand:
         side = plan.hand

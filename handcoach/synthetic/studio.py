@@ -24,6 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from exercises.placement import RECOMMENDED_VIEW
 from vision.landmarks import Side, angles_to_dict
 
 from .gl_render import GLRenderer
@@ -44,19 +45,6 @@ from .studio_scene import (
     room,
     view_matrix,
 )
-
-#: the view each exercise is filmed in when none is given: where the estimator counts
-#: every rep and reads the moving joints best, in README's table (*The studio*, made by
-#: benchmarks/studio_table.py): the little-finger side for flexion (palm-on and from the
-#: back the bent fingers are misread), palm-on for the finger spread (in the image plane),
-#: oblique for thumb opposition. The blocking and wrist exercises are not in the table:
-#: little-side by analogy (flexion across the image), oblique for the forearm's turn.
-RECOMMENDED_VIEW: dict[str, str] = {
-    "tendon_glides": "little-side", "fist": "little-side", "finger_spread": "palm",
-    "thumb_opposition": "oblique", "pip_blocking": "little-side",
-    "dip_blocking": "little-side", "forearm_rotation": "oblique",
-    "wrist_flex_ext": "little-side",
-}
 
 
 @dataclass(frozen=True)
