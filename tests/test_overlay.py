@@ -77,3 +77,30 @@ def test_the_skeleton_draws_exactly_mediapipes_bones():
     drawn = [tuple(sorted((int(c[i]), int(c[i + 1])))) for c in _BONE_CHAINS
              for i in range(len(c) - 1)]
     assert sorted(drawn) == sorted(tuple(sorted(p)) for p in CONNECTIONS)
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG 2.1 relative luminance of sRGB colours (..., 3) in 0-255."""
+    c = rgb.astype(float) / 255.0
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def test_overlay_text_keeps_wcag_aa_contrast_even_on_a_white_wall():
+    """Every text colour is drawn inside a dark outline: against it each glyph has at
+    least the 4.5:1 that WCAG 2.1 AA asks of normal text, whatever is behind the hand."""
+    engine = ExerciseEngine(get_exercise("fist"))
+    white = np.full((480, 640, 3), 255, np.uint8)
+    state = replace(engine.state(), reps=2)
+    for code, colour in ((Code.PARTIAL_RANGE, AMBER), (Code.PAIN_STOP, RED)):
+        out = draw_overlay(white.copy(), OverlayInput(
+            state, 1.0, alert=Alert(1.0, code, "Go a little further, gently.")))
+        for name, want in (("counter", GREEN), ("message", colour)):
+            ys, xs = np.nonzero(np.all(np.abs(out.astype(int) - want) <= 12, axis=2))
+            assert len(ys) > 50, f"no {name} text drawn in {want}"
+            ratios = []
+            for y, x in zip(ys[::9], xs[::9], strict=True):
+                ring = out[max(y - 4, 0):y + 5, max(x - 4, 0):x + 5].reshape(-1, 3)
+                dark = _luminance(ring).min()
+                ratios.append((_luminance(out[y, x]) + 0.05) / (dark + 0.05))
+            assert np.percentile(ratios, 5) >= 4.5, (name, want, np.percentile(ratios, 5))
