@@ -72,7 +72,8 @@ def run_report(args: argparse.Namespace) -> int:
                        generated_at=datetime.now(timezone.utc),
                        therapist=patient.therapist or "-",
                        sessions=acc.sessions(patient.id),
-                       prescriptions=acc.prescriptions(patient.id), tz=tz)
+                       prescriptions=acc.prescriptions(patient.id), tz=tz,
+                       tasks=acc.task_logs(patient.id))
     pdf = build_report(data)
     acc.log("report", patient.id, f"PDF {start} to {end}")
     args.out.write_bytes(pdf)

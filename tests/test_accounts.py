@@ -422,3 +422,15 @@ def test_home_tasks_are_prescribed_confirmed_by_the_patient_and_count_in_adheren
     (without,) = adherence_days(ann.sessions(), thera.prescriptions(clinic.ids["ann"]), today,
                                 today, tz)
     assert (without.prescribed, without.done) == (2, 1)
+    # The PDF report counts them the same way.
+    import subprocess
+
+    from handcoach.review import ReportInput, build_report
+
+    data = ReportInput(patient="Ann Lee", hands=(), start=today, end=today,
+                       generated_at=datetime.now(tz), therapist="Theo",
+                       sessions=ann.sessions(), prescriptions=thera.prescriptions(
+                           clinic.ids["ann"]), tz=tz, tasks=logs)
+    text = subprocess.run(["pdftotext", "-", "-"], input=build_report(data),
+                          capture_output=True, check=True).stdout.decode()
+    assert "Sessions done: 3 of 5 prescribed (60%)" in " ".join(text.split())

@@ -374,11 +374,13 @@ def fhir_text(patient: PatientInfo, sessions: list[SessionInfo],
 
 def show_downloads(acc: Access, patient: PatientInfo, history: list[SessionInfo],
                    sessions: list[SessionInfo], versions: list[PrescriptionInfo],
-                   first: date, last: date, thread: list[MessageInfo]) -> None:
+                   first: date, last: date, thread: list[MessageInfo],
+                   tasks: list[TaskLogInfo]) -> None:
     stem = f"handcoach-{slug(patient.name)}-{first.isoformat()}-{last.isoformat()}"
     report = ReportInput(patient=patient.name, hands=(), start=first, end=last,
                          generated_at=datetime.now(TZ), therapist=acc.principal.name,
-                         sessions=history, prescriptions=versions, tz=TZ, messages=thread)
+                         sessions=history, prescriptions=versions, tz=TZ, messages=thread,
+                         tasks=tasks)
     span = f"{first.isoformat()} to {last.isoformat()}"
     st.write(f"For {first:%d %b %Y} to {last:%d %b %Y}: {len(sessions)} sessions.")
     try:
@@ -463,7 +465,7 @@ with listing:
 with talk:
     show_messages(acc, patient, thread, by_session)
 with export:
-    show_downloads(acc, patient, history, sessions, versions, first, last, thread)
+    show_downloads(acc, patient, history, sessions, versions, first, last, thread, tasks)
 if new:
     try:
         acc.mark_read(patient.id)

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 
 from exercises.norms import NORMAL_FLEXION_DEG, NORMAL_TAM_DEG
 from handcoach.storage.messages import MessageInfo
-from handcoach.storage.records import PrescriptionInfo, SessionInfo
+from handcoach.storage.records import PrescriptionInfo, SessionInfo, TaskLogInfo
 from vision.accuracy import AccuracyTable
 from vision.landmarks import ANGLE_NAMES, FINGERS
 
@@ -106,6 +106,9 @@ class ReportInput:
     prescriptions: Sequence[PrescriptionInfo]
     tz: tzinfo
     messages: Sequence[MessageInfo] = ()
+    #: the patient's home tasks done (no camera judges them): they count in the adherence
+    #: as on the Review page.
+    tasks: Sequence[TaskLogInfo] = ()
 
 
 def _hands(data: ReportInput) -> tuple[str, ...]:
@@ -516,7 +519,8 @@ def build_report(data: ReportInput) -> bytes:
     period = sorted((replace(s, hand_side=session_hand(s, hands)) for s in data.sessions
                      if data.start <= local_day(s.started_at, data.tz) <= data.end),
                     key=lambda s: (s.started_at, s.id))
-    days = adherence_days(data.sessions, data.prescriptions, data.start, data.end, data.tz)
+    days = adherence_days(data.sessions, data.prescriptions, data.start, data.end, data.tz,
+                          tasks=data.tasks)
     flags = patient_flags(data.sessions, data.prescriptions, data.end, data.tz)
     last_moment = day_end(data.end, data.tz) - timedelta(microseconds=1)
     plans = [plan for hand in (hands or ("left", "right"))
