@@ -16,35 +16,20 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from handcoach.storage import audit, messages
-from handcoach.storage.db import Store
-from handcoach.storage.errors import StoreError
 from handcoach.storage.messages import MessageInfo
 from handcoach.storage.models import ExerciseSession, Patient
 from handcoach.text import message_text
 
 from .errors import NotVisible
-from .principal import Principal
+from .scoped import ScopedPart
 
 
-class MessageAccess:
+class MessageAccess(ScopedPart):
     """Mixed into Access, whose scope and audit helpers these methods use."""
-
-    store: Store
-    principal: Principal
-    client: str | None
-
-    # provided by Access
-    def _scope(self) -> ColumnElement[bool]: ...
-    def _error(self, exc: SQLAlchemyError) -> StoreError: ...
-    def _visible_patient(self, s: Session, patient_id: int, viewed: bool = True
-                         ) -> Patient: ...
-    def _view(self, s: Session, patient_id: int | None, patient: str | None,
-              detail: str | None = None, key: object = None) -> None: ...
 
     def _reads_for(self, patient: Patient) -> bool:
         """True when this user is the one the patient's notes wait for."""

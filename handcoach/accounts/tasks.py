@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from exercises.errors import LibraryError
 from exercises.home_tasks import MAX_AMOUNT, load_tasks
-from handcoach.storage.db import Store
-from handcoach.storage.errors import StoreError
-from handcoach.storage.models import Patient, TaskLog
+from handcoach.storage.models import TaskLog
 from handcoach.storage.records import TaskLogInfo
 
 from .errors import NotVisible
-from .principal import Principal
+from .scoped import ScopedPart
 
 
 def _info(row: TaskLog) -> TaskLogInfo:
@@ -39,18 +36,8 @@ def _pain(value: int | None, which: str) -> int | None:
     return value
 
 
-class TaskAccess:
+class TaskAccess(ScopedPart):
     """Mixed into Access, whose scope helpers these methods use."""
-
-    store: Store
-    principal: Principal
-    client: str | None
-
-    # provided by Access
-    def _scope(self) -> ColumnElement[bool]: ...
-    def _error(self, exc: SQLAlchemyError) -> StoreError: ...
-    def _visible_patient(self, s: Session, patient_id: int, viewed: bool = True
-                         ) -> Patient: ...
 
     def log_task(self, task: str, amount: int, hand_side: str | None = None,
                  pain_before: int | None = None, pain_after: int | None = None,

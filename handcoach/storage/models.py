@@ -84,6 +84,16 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSONType, list[Any]: JSONType}
 
 
+def _side_and_pain_checks() -> tuple[CheckConstraint, ...]:
+    """A hand side (or none) and pain ratings 0-10 (or none): sessions and task logs."""
+    return (CheckConstraint("hand_side IS NULL OR hand_side IN ('left', 'right')",
+                            name="hand_side"),
+            CheckConstraint("pain_before IS NULL OR (pain_before >= 0 AND pain_before <= 10)",
+                            name="pain_before"),
+            CheckConstraint("pain_after IS NULL OR (pain_after >= 0 AND pain_after <= 10)",
+                            name="pain_after"))
+
+
 class Patient(Base):
     __tablename__ = "patients"
 
@@ -186,13 +196,8 @@ class TaskLog(Base):
 
     __tablename__ = "task_logs"
     __table_args__ = (
-        CheckConstraint("hand_side IS NULL OR hand_side IN ('left', 'right')",
-                        name="hand_side"),
         CheckConstraint("amount >= 0", name="amount"),
-        CheckConstraint("pain_before IS NULL OR (pain_before >= 0 AND pain_before <= 10)",
-                        name="pain_before"),
-        CheckConstraint("pain_after IS NULL OR (pain_after >= 0 AND pain_after <= 10)",
-                        name="pain_after"),
+        *_side_and_pain_checks(),
         Index("ix_task_logs_patient_done", "patient_id", "done_at"),
     )
 
@@ -220,12 +225,7 @@ class ExerciseSession(Base):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'complete', 'interrupted')", name="status"),
         CheckConstraint("source IN ('live', 'video')", name="source"),
-        CheckConstraint("hand_side IS NULL OR hand_side IN ('left', 'right')",
-                        name="hand_side"),
-        CheckConstraint("pain_before IS NULL OR (pain_before >= 0 AND pain_before <= 10)",
-                        name="pain_before"),
-        CheckConstraint("pain_after IS NULL OR (pain_after >= 0 AND pain_after <= 10)",
-                        name="pain_after"),
+        *_side_and_pain_checks(),
         Index("ix_sessions_patient_started", "patient_id", "started_at"),
     )
 
