@@ -64,7 +64,8 @@ def _finish(page, pain_after: int | None = None) -> str:
             slider.press("ArrowRight")
     page.get_by_role("button", name="Save my session").click()
     page.get_by_text("Session summary").wait_for(timeout=30_000)
-    page.get_by_text("Pain before / after").last.wait_for()   # the summary fully drawn
+    # The summary fully drawn: its last button comes after every exercise's summary.
+    page.get_by_role("button", name="Back to today's exercises").wait_for(timeout=30_000)
     return page.locator("body").inner_text()
 
 
