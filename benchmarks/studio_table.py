@@ -84,14 +84,20 @@ def measure(video: Path, truth_path: Path, name: str) -> dict:
             **compare(result.angles[:n], truth[:n])}
 
 
+def clip_name(exercise: str, view: str, skin: str, hand: str, seed: int, reps: int | None,
+              hold_s: float | None) -> str:
+    return (f"{exercise}_{view}_{skin}_{hand}_s{seed}" + (f"_r{reps}" if reps else "")
+            + (f"_h{hold_s:g}" if hold_s else ""))
+
+
 def clip_row(exercise: str, view: str, skin: str, hand: str, seed: int, reps: int | None,
-             clips: Path) -> dict:
+             clips: Path, hold_s: float | None = None) -> dict:
     """Render one clip (timed), then measure it."""
-    name = f"{exercise}_{view}_{skin}_{hand}_s{seed}" + (f"_r{reps}" if reps else "")
+    name = clip_name(exercise, view, skin, hand, seed, reps, hold_s)
     video, truth_path = clips / f"{name}.mp4", clips / f"{name}.json"
     t0, c0 = time.perf_counter(), _cpu_s()
     rendered = render_exercise(exercise, video, truth_path, reps=reps, seed=seed, view=view,
-                               skin=skin, hand=hand)
+                               skin=skin, hand=hand, hold_s=hold_s)
     wall, cpu = time.perf_counter() - t0, _cpu_s() - c0
     per10 = 10.0 / rendered.duration_s
     return {**measure(video, truth_path, name), "seed": seed,
@@ -167,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hands", nargs="+", default=["right"], choices=["left", "right"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--reps", type=int, help="reps per clip (default: the exercise's own)")
+    ap.add_argument("--hold", type=float, metavar="S",
+                    help="hold seconds (default: the motion's own, 3 s +-15%%; the bundled "
+                         "samples hold 3.8 s so that every hold passes the dose's 3 s)")
     ap.add_argument("--other-views", action="store_true",
                     help="only the views other than each exercise's recommended one")
     ap.add_argument("--rendered", nargs="+", type=Path, metavar="MP4",
@@ -190,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     args.clips.mkdir(parents=True, exist_ok=True)
     jobs: list = [(p.stem, p) for p in args.rendered or []]
     if not args.rendered:
-        jobs = [(f"{e}_{v}_{s}_{h}_s{args.seed}" + (f"_r{args.reps}" if args.reps else ""),
+        jobs = [(clip_name(e, v, s, h, args.seed, args.reps, args.hold),
                  (e, v, s, h)) for e in args.exercises for v in args.views
                 for s in args.skins for h in args.hands
                 if not (args.other_views and v == RECOMMENDED_VIEW[e])]
@@ -198,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         if name in done or (not isinstance(job, Path) and job in done):
             continue
         row = measure(job, job.with_suffix(".json"), name) if isinstance(job, Path) \
-            else clip_row(*job, args.seed, args.reps, args.clips)
+            else clip_row(*job, args.seed, args.reps, args.clips, args.hold)
         print(json.dumps(row), flush=True)
         with args.out.open("a") as f:
             f.write(json.dumps(row) + "\n")
