@@ -90,10 +90,7 @@ def _setup() -> None:
             placement_lines(ex), start=1)))
         words.caption("With the camera, HandCoach checks the picture first and tells you "
                       "what to change, then counts 3-2-1 before it counts reps.")
-        shown = setup_picture(ex.id, plan.hand or "right")
-        if shown is not None:
-            picture.image(shown, caption="Your hand in the picture, like this.",
-                          width="stretch")
+        picture_slot = picture.empty()
 
     if plan.hand:
         side = plan.hand
@@ -139,6 +136,12 @@ def _setup() -> None:
         st.session_state.autoplay = False    # the first one starts with its own button
         _begin(ex, path, upload=source == UPLOAD)
         st.rerun()
+    # Drawn last: the first look at an exercise renders its picture (a second or two,
+    # longer on a busy computer), and nothing above waits for it.
+    shown = setup_picture(ex.id, plan.hand or "right")
+    if shown is not None:
+        picture_slot.image(shown, caption="Your hand in the picture, like this.",
+                           width="stretch")
 
 
 def _begin(ex: Exercise, path: Path | None, upload: bool = False) -> None:
