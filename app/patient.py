@@ -19,13 +19,7 @@ from app.store import store
 from exercises.library import LibraryError
 from exercises.program import Program, load_program, parse_program
 from handcoach.accounts import Access, NotVisible
-from handcoach.storage import (
-    PrescriptionInfo,
-    SessionInfo,
-    StoreError,
-    list_sessions,
-    program_of,
-)
+from handcoach.storage import SessionInfo, StoreError, list_sessions, program_of
 from handcoach.text import BadName, person_name
 
 ENV_PATIENT = "HANDCOACH_PATIENT"
@@ -148,17 +142,3 @@ def reps_today(sessions: list[SessionInfo] | None, exercise_id: str) -> int:
 def sessions_today(sessions: list[SessionInfo] | None, exercise_id: str) -> int:
     return sum(1 for s in sessions or () if s.exercise == exercise_id and s.reps > 0
                and is_today(s.started_at))
-
-
-def prescribed_tasks(plan: Program) -> tuple[Access, PrescriptionInfo] | None:
-    """The signed-in patient's Access and the prescription version `plan` comes from,
-    when it holds home tasks (None: no account, no prescription, or no tasks)."""
-    acc = _signed_in_patient()
-    if acc is None or plan.prescription_id is None:
-        return None
-    try:
-        current = acc.current(acc.principal.patient_id or 0)
-    except (StoreError, NotVisible):
-        return None
-    info = next((v for v in current.values() if v.id == plan.prescription_id), None)
-    return (acc, info) if info is not None and info.tasks else None

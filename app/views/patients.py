@@ -10,6 +10,7 @@ through storage.Access only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta, tzinfo
 
 import pandas as pd
@@ -52,13 +53,12 @@ def messages_text(unread: int) -> str:
 
 def summary_row(p: PatientInfo, sessions: list[SessionInfo], versions: list[PrescriptionInfo],
                 flags: list[Flag], tz: tzinfo, now: date, unread: int = 0,
-                tasks: list[TaskLogInfo] | None = None) -> dict[str, object]:
+                tasks: Sequence[TaskLogInfo] = ()) -> dict[str, object]:
     """The patient's row of the list (sessions: the last LOOKBACK_DAYS of them; unread:
     the patient's notes waiting for this user; tasks: their home tasks done, which count
     in the week's adherence)."""
     first = now - timedelta(days=WEEK_DAYS - 1)
-    rate = adherence_rate(adherence_days(sessions, versions, first, now, tz,
-                                         tasks=tasks or []))
+    rate = adherence_rate(adherence_days(sessions, versions, first, now, tz, tasks=tasks))
     month = month_summary(sessions, versions, now.replace(day=1), now, tz)
     current: dict[str, PrescriptionInfo] = {}
     for v in versions:

@@ -14,7 +14,6 @@ from app.messages import send, sent_notice, show_thread, unread_for_me
 from app.patient import (
     is_today,
     patient_name,
-    prescribed_tasks,
     program,
     reps_today,
     saved_sessions,
@@ -26,7 +25,7 @@ from app.wording import PAIN_SCALE, dose_text, pain_label, task_dose_text
 from exercises.home_tasks import MAX_AMOUNT, load_tasks
 from exercises.library import LibraryError, load_library
 from handcoach.accounts import Access, NotVisible
-from handcoach.review.adherence import adherence_days, program_days
+from handcoach.review.adherence import adherence_days, local_day, program_days
 from handcoach.review.keeping import keeping_at_it
 from handcoach.review.reminders import DAYS, reminder_calendar
 from handcoach.storage import PrescriptionInfo, SessionInfo, StoreError
@@ -61,23 +60,29 @@ if plan.hand:
 sessions = saved_sessions(name)
 
 
-def keeping_section(saved: list[SessionInfo]) -> None:
-    """The run of days with every session done, this week's sessions, what is still to
-    do today, and the reminders for the patient's own calendar."""
+def prescription_versions(acc: Access | None) -> list[PrescriptionInfo]:
+    """Every version of the signed-in patient's prescription (none: a home install, or
+    they cannot be read just now, which the sidebar already says)."""
+    if acc is None:
+        return []
+    try:
+        return acc.prescriptions(acc.principal.patient_id or 0)
+    except (StoreError, NotVisible):
+        return []
+
+
+def keeping_section(saved: list[SessionInfo], versions: list[PrescriptionInfo],
+                    tasks: list[TaskLogInfo]) -> None:
+    """The run of days with every session done (and home task, with versions), this
+    week's sessions, what is still to do today, and the reminders for the patient's own
+    calendar."""
     today = datetime.now(TZ).date()
     start = today - timedelta(days=KEEPING_DAYS)
-    acc = signed_in_patient()
-    days = None
-    if acc is not None:
-        try:
-            versions = acc.prescriptions(acc.principal.patient_id or 0)
-        except (StoreError, NotVisible):
-            versions = []
-        if versions:
-            days = adherence_days(saved, versions, start, today, TZ, tasks=done_tasks)
-    if days is None:
+    if versions:
+        days = adherence_days(saved, versions, start, today, TZ, tasks=tasks)
+    else:
         # Without versions, the program counts from the first day anything was saved.
-        first = min((s.started_at.astimezone(TZ).date() for s in saved), default=today)
+        first = min((local_day(s.started_at, TZ) for s in saved), default=today)
         days = program_days(saved, {ex.id: ex.dose.sessions_per_day for ex in plan.exercises},
                             max(start, first), today, TZ)
     k = keeping_at_it(days, today)
@@ -97,11 +102,8 @@ def keeping_section(saved: list[SessionInfo]) -> None:
             f"times, every day for {DAYS} days: open it with your calendar.")
 
 
-def task_logs(rx: tuple[Access, PrescriptionInfo] | None) -> list[TaskLogInfo]:
+def task_logs(acc: Access) -> list[TaskLogInfo]:
     """The signed-in patient's home tasks done over the streak's window."""
-    if rx is None:
-        return []
-    acc = rx[0]
     since = datetime.now(timezone.utc) - timedelta(days=KEEPING_DAYS + 1)
     try:
         return acc.task_logs(acc.principal.patient_id or 0, since=since)
@@ -110,10 +112,9 @@ def task_logs(rx: tuple[Access, PrescriptionInfo] | None) -> list[TaskLogInfo]:
         return []
 
 
-def tasks_section(rx: tuple[Access, PrescriptionInfo], logs: list[TaskLogInfo]) -> None:
+def tasks_section(acc: Access, info: PrescriptionInfo, logs: list[TaskLogInfo]) -> None:
     """The prescribed tasks the camera does not judge: how, how much, done today, and a
     form to say one is done (with the pain before and after), a timer for timed ones."""
-    acc, info = rx
     st.header("Without the camera")
     for task_id, dose in info.tasks.items():
         task = HOME_TASKS.get(task_id)
@@ -175,13 +176,16 @@ def task_timer(task_id: str, minutes: int) -> None:
     left()
 
 
-rx = prescribed_tasks(plan)
-done_tasks = task_logs(rx)
+patient_acc = signed_in_patient()
+versions = prescription_versions(patient_acc)
+# The version the plan comes from, when it holds home tasks.
+rx = next((v for v in versions if v.id == plan.prescription_id and v.tasks), None)
+done_tasks = task_logs(patient_acc) if patient_acc is not None and rx is not None else []
 saved_task = st.session_state.pop(TASK_SAVED, None)
 if saved_task:
     st.success(saved_task)
 if sessions is not None and plan.exercises:
-    keeping_section(sessions)
+    keeping_section(sessions, versions, done_tasks)
 
 for ex in plan.exercises:
     dose = ex.dose
@@ -248,9 +252,8 @@ def messages_section(acc: Access, saved: list[SessionInfo]) -> None:
             pass   # still marked new next time: nothing is lost
 
 
-if rx is not None:
-    tasks_section(rx, done_tasks)
+if patient_acc is not None and rx is not None:
+    tasks_section(patient_acc, rx, done_tasks)
 
-patient_acc = signed_in_patient()
 if patient_acc is not None:
     messages_section(patient_acc, sessions or [])

@@ -58,18 +58,12 @@ def in_force_on(prescriptions: Sequence[PrescriptionInfo], day: date, tz: tzinfo
     return out
 
 
-def session_hand(session: SessionInfo, hands: Collection[str]) -> str | None:
-    """The hand a session was for. A session saved without a side (an older recording,
-    or the side could not be told) belongs to the only hand prescribed, if there is one."""
+def session_hand(session: SessionInfo | TaskLogInfo, hands: Collection[str]) -> str | None:
+    """The hand a session (or a home task done) was for. One saved without a side (an
+    older recording, or the side could not be told) belongs to the only hand prescribed,
+    if there is one."""
     if session.hand_side is not None:
         return session.hand_side
-    return next(iter(hands)) if len(hands) == 1 else None
-
-
-def _only_or(side: str | None, hands: Collection[str]) -> str | None:
-    """A record's hand: its own, or the only hand prescribed."""
-    if side is not None:
-        return side
     return next(iter(hands)) if len(hands) == 1 else None
 
 
@@ -96,7 +90,7 @@ def _day(day: date, todays: list[SessionInfo], plans: dict[str, PrescriptionInfo
         for task in plan.tasks:
             wanted = plan.task_times_a_day(task)
             count = sum(1 for t in tasks if t.task == task and t.amount > 0
-                        and _only_or(t.hand_side, plans) == hand)
+                        and session_hand(t, plans) == hand)
             prescribed += wanted
             done += min(count, wanted)
     return DayAdherence(day=day, prescribed=prescribed, done=done,
