@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .errors import LibraryError
 
 if sys.version_info >= (3, 11):
@@ -24,10 +25,12 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 TASKS_FILE = Path(__file__).with_name("home_tasks.toml")
-KINDS = ("minutes", "count", "confirm")
-#: the largest amount a therapist can set: two hours, or 200 squeezes.
-MAX_AMOUNT = {"minutes": 120, "count": 200, "confirm": 1}
-MAX_PER_DAY = 10
+KINDS = tuple(schema.TASK_AMOUNT)
+#: the largest amount of each kind, and times a day (the forms' limits).
+MAX_AMOUNT = {kind: int(b.hi) for kind, b in schema.TASK_AMOUNT.items()}
+MAX_PER_DAY = int(schema.TASK_PER_DAY.hi)
+TASK_KEYS = ("name", "kind", "amount", "sessions_per_day", "instructions")
+DOSE_KEYS = ("amount", "sessions_per_day")
 
 
 @dataclass(frozen=True)
@@ -51,29 +54,21 @@ class HomeTask:
         return "done"
 
 
-def _whole(where: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) \
-            or not lo <= value <= hi:
-        raise LibraryError(f"{where} must be a whole number from {lo} to {hi}, got {value!r}")
-    return int(value)
-
-
 def _task(task_id: str, table: Mapping[str, Any]) -> HomeTask:
     where = f"home_tasks.toml [tasks.{task_id}]"
-    unknown = set(table) - {"name", "kind", "amount", "sessions_per_day", "instructions"}
-    if unknown:
-        raise LibraryError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    schema.known_keys(where, table, TASK_KEYS)
     kind = table.get("kind")
     if kind not in KINDS:
         raise LibraryError(f"{where}: kind must be one of {', '.join(KINDS)}")
     for key in ("name", "instructions"):
-        if not isinstance(table.get(key), str) or not table[key].strip():
+        if not schema.text(f"{where} {key}", table.get(key)).strip():
             raise LibraryError(f"{where}: {key} is missing")
     return HomeTask(id=task_id, name=table["name"], kind=kind,
-                    amount=_whole(f"{where} amount", table.get("amount"), 1,
-                                  MAX_AMOUNT[kind]),
-                    sessions_per_day=_whole(f"{where} sessions_per_day",
-                                            table.get("sessions_per_day"), 1, MAX_PER_DAY),
+                    amount=int(schema.number(f"{where} amount", table.get("amount"),
+                                             schema.TASK_AMOUNT[kind])),
+                    sessions_per_day=int(schema.number(f"{where} sessions_per_day",
+                                                       table.get("sessions_per_day"),
+                                                       schema.TASK_PER_DAY)),
                     instructions=" ".join(table["instructions"].split()))
 
 
@@ -93,11 +88,11 @@ def check_task_dose(task_id: str, dose: Mapping[str, Any]) -> dict[str, int]:
     if task is None:
         raise LibraryError(f"unknown home task {task_id!r} (one of: "
                            f"{', '.join(load_tasks())})")
-    unknown = set(dose) - {"amount", "sessions_per_day"}
-    if unknown:
-        raise LibraryError(f"{task_id}: unknown dose key {sorted(unknown)[0]!r}")
-    return {"amount": _whole(f"{task.name} amount", dose.get("amount", task.amount), 1,
-                             MAX_AMOUNT[task.kind]),
-            "sessions_per_day": _whole(f"{task.name} times a day",
-                                       dose.get("sessions_per_day", task.sessions_per_day),
-                                       1, MAX_PER_DAY)}
+    schema.known_keys(task_id, dose, DOSE_KEYS)
+    return {"amount": int(schema.number(f"{task.name} amount",
+                                        dose.get("amount", task.amount),
+                                        schema.TASK_AMOUNT[task.kind])),
+            "sessions_per_day": int(schema.number(f"{task.name} times a day",
+                                                  dose.get("sessions_per_day",
+                                                           task.sessions_per_day),
+                                                  schema.TASK_PER_DAY))}

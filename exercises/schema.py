@@ -69,6 +69,12 @@ DISTANCE_TARGET = Bound(0, 5)
 #: a therapist's ROM target (flexion to reach): above 120 deg is no finger joint's
 #: (normal maxima are 50-100 deg, docs/clinical.md), most likely a typo.
 ROM_TARGET = Bound(0, 120)
+#: a home task's amount by its kind (exercises/home_tasks.toml): minutes up to two hours,
+#: up to 200 times (squeezes), or 1 for a done-or-not task; and its times a day.
+TASK_AMOUNT: dict[str, Bound] = {"minutes": Bound(1, 120, whole=True),
+                                 "count": Bound(1, 200, whole=True),
+                                 "confirm": Bound(1, 1, whole=True)}
+TASK_PER_DAY = Bound(1, 10, whole=True)
 #: text a patient reads: a note to the patient, an exercise's words.
 MAX_NOTE = 2000
 MAX_TEXT = 4000

@@ -388,8 +388,8 @@ def test_home_tasks_are_prescribed_confirmed_by_the_patient_and_count_in_adheren
                         "splint_wear": {"amount": 1, "sessions_per_day": 1}}
     assert thera.prescriptions(clinic.ids["ann"])[-1].tasks == rx.tasks
     for bad, words in (({"juggling": {}}, "unknown home task 'juggling'"),
-                       ({"scar_massage": {"amount": 500}}, "amount must be a whole number "
-                                                           "from 1 to 120")):
+                       ({"scar_massage": {"amount": 500}}, "Scar massage amount must be "
+                                                           "between 1 and 120, got 500")):
         with pytest.raises(LibraryError, match=words):
             thera.prescribe(clinic.ids["ann"], "right", ["fist"], {"fist": FIST_DOSE},
                             tasks=bad)
