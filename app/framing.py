@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from exercises.placement import ELBOW
 from vision.frame import HandFrame
 
 #: seconds the framing must stay good before the countdown starts (a hand passing
@@ -76,7 +77,7 @@ def framing_advice(frame: HandFrame, brightness: float, side: str | None,
     if needs_forearm and frame.arm is None and frame.wrist is None:
         # The wrist is measured against the forearm found in the picture (vision.wrist)
         # or against Pose's elbow: either is enough.
-        return "Move back a little so your forearm is in the picture too."
+        return ELBOW
     return None
 
 

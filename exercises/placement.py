@@ -36,6 +36,7 @@ VIEW_WORDS: dict[str, str] = {
     "oblique": "with your palm turned halfway toward the camera",
 }
 
+#: the forearm's step of the wrist exercises' set-up, and the live check's correction.
 ELBOW = "Move back a little so your forearm is in the picture too."
 
 
