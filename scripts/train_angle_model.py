@@ -5,12 +5,13 @@
 
 `render` makes the training data: clips of the studio's hand (handcoach.synthetic.studio)
 in random smooth motion, in random views (all the way round, from the palm to the back),
-with random skin, light, hand side, size and distance, each frame JPEG-compressed like a
-webcam's, then read by MediaPipe Hands (lite, tracking mode) exactly as the app reads a
-camera. Each clip is saved as DIR/clip_NNNNN.npz: raw image and world landmarks, the
-chirality MediaPipe reported, the true angles the mesh shows, and how it was filmed.
-About a minute of CPU per 100-frame clip; clips are independent (run several at once with
-different --first) and seeded by their number, so the data can be made again.
+with random skin, light, hand side, size, proportions (hand_shape.HandShape) and
+distance, each frame JPEG-compressed like a webcam's, then read by MediaPipe Hands (lite,
+tracking mode) exactly as the app reads a camera. Each clip is saved as DIR/clip_NNNNN.npz:
+raw image and world landmarks, the chirality MediaPipe reported, the true angles the mesh
+shows, and how it was filmed. About 20 s of CPU per 100-frame clip; clips are independent
+(run several at once with different --first) and seeded by their number, so the data can
+be made again.
 
 `train` reads them through the app's own smoothing (vision.smoothing.LandmarkSmoother)
 and features (vision.angle_model.angle_features), holds out every fifth clip, fits a small
@@ -95,6 +96,7 @@ def render_clip(number: int, out: Path, frames: int = 100) -> None:
     import cv2
 
     from handcoach.synthetic.hand_model import HandPose
+    from handcoach.synthetic.hand_shape import HandShape
     from handcoach.synthetic.studio import Studio, StudioOptions
     from vision.tracker import HandTracker
 
@@ -108,7 +110,8 @@ def render_clip(number: int, out: Path, frames: int = 100) -> None:
                          lean_deg=float(rng.uniform(-10, 30)),
                          roll_deg=float(rng.uniform(-25, 25)),
                          hand_scale=float(rng.uniform(0.85, 1.15)),
-                         distance_m=float(rng.uniform(0.3, 0.6)))
+                         distance_m=float(rng.uniform(0.3, 0.6)),
+                         shape=HandShape.random(np.random.default_rng([number, 1])))
     poses = [HandPose.from_vector(v) for v in _trajectory(rng, frames)]
     image = np.full((frames, 21, 3), np.nan)
     world = np.full((frames, 21, 3), np.nan)
@@ -132,7 +135,9 @@ def render_clip(number: int, out: Path, frames: int = 100) -> None:
     np.savez_compressed(out, image=image, world=world, chirality=chirality, truth=truth,
                         t=np.arange(frames) / FPS,
                         filmed=np.array([yaw, opts.lean_deg, opts.roll_deg, side == "right",
-                                         opts.hand_scale, opts.distance_m]))
+                                         opts.hand_scale, opts.distance_m]),
+                        shape=np.array([opts.shape.palm_width, opts.shape.palm_length,
+                                        *np.ravel(opts.shape.segments)]))
 
 
 # -- train -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from handcoach.synthetic import motions
 from handcoach.synthetic.hand_mesh import ASSET, load_hand_mesh
 from handcoach.synthetic.hand_model import HandGeometry, HandPose
+from handcoach.synthetic.hand_shape import HandShape, reshape
 from handcoach.synthetic.skinning import TIP_INSET_MM, mesh_rig, pose_hand, skin
 from vision.kinematics import flexion_angles
 from vision.landmarks import FINGER_CHAINS, THUMB_CHAIN
@@ -117,6 +118,25 @@ def test_skin_follows_the_bones():
     dist_bind = np.linalg.norm(mesh.positions[own] - rig.chains[2, 2], axis=1)
     dist_posed = np.linalg.norm(pos[own] - bent.joints[11], axis=1)
     assert np.allclose(dist_bind, dist_posed, atol=1e-6)
+
+
+def test_another_hands_proportions_keep_the_truth():
+    """A reshaped hand (training renders use many) has the phalanx lengths asked for, its
+    skin still covers its bones, and its posed bones show the same true angles."""
+    mesh = load_hand_mesh()
+    long_middle = HandShape(segments=((1, 1, 1), (1, 1, 1), (1.12, 1.1, 1.08), (1, 1, 1),
+                                      (0.9, 0.9, 0.9)))
+    other = reshape(mesh, long_middle)
+    assert reshape(mesh, HandShape()) is mesh
+    bones = [np.linalg.norm(np.diff(mesh_rig(m).chains, axis=1), axis=2)
+             for m in (mesh, other)]
+    assert np.allclose(bones[1] / bones[0], np.array(long_middle.segments), atol=1e-6)
+    for pose in POSES.values():
+        assert np.allclose(pose_hand(pose, "right", mesh_rig(other)).true_angles(),
+                           pose_hand(pose, "right", mesh_rig(mesh)).true_angles(), atol=1e-6)
+    # the fingertip's skin grew with its bone: the nail end is as far out, in proportion
+    ratio = mesh_rig(other).tip_skin / mesh_rig(mesh).tip_skin
+    assert ratio[2] == pytest.approx(1.08, abs=0.03) and ratio[4] == pytest.approx(0.9, abs=0.03)
 
 
 def test_a_bent_knuckle_keeps_the_finger_base_whole():

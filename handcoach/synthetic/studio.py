@@ -30,6 +30,7 @@ from vision.landmarks import Side, angles_to_dict
 from .gl_render import GLRenderer
 from .hand_mesh import HandMesh, load_hand_mesh
 from .hand_model import HandPose
+from .hand_shape import HandShape, reshape
 from .motions import EXERCISES, MotionTrack, build_track
 from .skinning import PosedHand, mesh_rig, pose_hand, skin
 from .studio_scene import (
@@ -54,6 +55,7 @@ class StudioOptions:
     view: one of studio_scene.VIEWS (None: the exercise's RECOMMENDED_VIEW); yaw_deg
     overrides the view's forearm turn. motion_blur: renders per frame across the shutter
     (1 = none). noise: sensor noise scale (1 = a typical laptop webcam indoors).
+    shape: the hand's proportions (hand_shape.py; the default is the mesh's own hand).
     """
 
     view: str | None = None
@@ -68,6 +70,7 @@ class StudioOptions:
     roll_deg: float = 6.0
     distance_m: float = 0.42
     hand_scale: float = 1.0
+    shape: HandShape = HandShape()
     motion_blur: int = 2
     shutter: float = 0.5
     noise: float = 1.0
@@ -262,7 +265,7 @@ class Studio:
 
     def start(self) -> Studio:
         o = self.opts
-        self.mesh = load_hand_mesh()
+        self.mesh = reshape(load_hand_mesh(), o.shape)
         self.rig = mesh_rig(self.mesh)
         self.occlusion = ContactShadow(self.mesh).start()
         self.place = placement(o.view or "oblique", o.side, o.width, o.height, o.yaw_deg,
