@@ -15,7 +15,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from exercises.errors import LibraryError
 from exercises.home_tasks import MAX_AMOUNT, load_tasks
 from handcoach.storage.models import TaskLog
-from handcoach.storage.recorder import pain_score
 from handcoach.storage.records import TaskLogInfo
 
 from .errors import NotVisible
@@ -27,6 +26,14 @@ def _info(row: TaskLog) -> TaskLogInfo:
                        hand_side=row.hand_side, done_at=row.done_at, amount=row.amount,
                        pain_before=row.pain_before, pain_after=row.pain_after,
                        prescription_id=row.prescription_id)
+
+
+def _pain(value: int | None, which: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise LibraryError(f"pain {which} must be a whole number from 0 to 10")
+    return value
 
 
 class TaskAccess(ScopedPart):
@@ -48,14 +55,10 @@ class TaskAccess(ScopedPart):
             raise LibraryError(f"{known.name}: the amount must be 0 to {top}")
         if hand_side not in (None, "left", "right"):
             raise LibraryError("hand must be \"left\" or \"right\"")
-        try:
-            pains = pain_score(pain_before, "before"), pain_score(pain_after, "after")
-        except ValueError as exc:
-            raise LibraryError(str(exc)) from None
         row = TaskLog(patient_id=self.principal.patient_id, task=task, hand_side=hand_side,
                       done_at=done_at or datetime.now(timezone.utc), amount=amount,
-                      pain_before=pains[0], pain_after=pains[1],
-                      prescription_id=prescription_id)
+                      pain_before=_pain(pain_before, "before"),
+                      pain_after=_pain(pain_after, "after"), prescription_id=prescription_id)
         try:
             with self.store.transaction() as s:
                 self._visible_patient(s, self.principal.patient_id, viewed=False)

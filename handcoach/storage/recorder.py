@@ -60,8 +60,7 @@ def _app_version() -> str | None:
         return None
 
 
-def pain_score(value: int | None, which: str) -> int | None:
-    """A 0-10 pain rating as stored, or ValueError in one line (which: before/after)."""
+def _pain(value: int | None, which: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or int(value) != value or not 0 <= value <= 10:
@@ -135,7 +134,7 @@ class SessionRecorder:
                 "exercise": exercise, "hand_side": side, "source": source,
                 "video_name": Path(video_name).name if video_name else None,
                 "model": model, "app_version": _app_version(), "started_at": when,
-                "status": "open", "pain_before": pain_score(pain_before, "before"),
+                "status": "open", "pain_before": _pain(pain_before, "before"),
                 "pain_after": None, "prescribed_reps": prescribed_reps,
                 "prescribed_sets": prescribed_sets, "fps": fps,
                 "prescription_id": prescription_id,
@@ -192,9 +191,9 @@ class SessionRecorder:
             if not self._started:
                 raise ValueError("start the session before rating pain")
             if before is not _UNSET:
-                self._info["pain_before"] = pain_score(before, "before")
+                self._info["pain_before"] = _pain(before, "before")
             if after is not _UNSET:
-                self._info["pain_after"] = pain_score(after, "after")
+                self._info["pain_after"] = _pain(after, "after")
             self._dirty = True
             if not self.write_at_end:
                 self.flush()
@@ -214,7 +213,7 @@ class SessionRecorder:
                 raise ValueError("start the session before finishing it")
             end = ended_at or datetime.now(timezone.utc)
             if pain_after is not _UNSET:
-                self._info["pain_after"] = pain_score(pain_after, "after")
+                self._info["pain_after"] = _pain(pain_after, "after")
             if duration_s is None:
                 duration_s = (end - self._info["started_at"]).total_seconds()
             self._info.update(status=status, ended_at=end, duration_s=float(duration_s))
