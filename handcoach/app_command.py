@@ -48,6 +48,12 @@ SETTINGS: dict[str, str] = {
     "server.runOnSave": "false",
     "server.fileWatcherType": "none",         # the installed app never changes under it
     "global.developmentMode": "false",
+    # Streamlit runs a full garbage collection after every script run, and the live
+    # page's status reruns 3 times a second: with MediaPipe, pandas and the ORM loaded
+    # that was half the server's CPU, taken with the GIL held, so frames queued behind
+    # it and a short fist could fall between the frames that got through. Python's own
+    # collector still frees cycles as it always does.
+    "runner.postScriptGC": "false",
 }
 
 
