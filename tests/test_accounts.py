@@ -402,6 +402,9 @@ def test_home_tasks_are_prescribed_confirmed_by_the_patient_and_count_in_adheren
         thera.log_task("splint_wear", 1)                     # only the patient says so
     with pytest.raises(LibraryError, match="the amount must be 0 to 120"):
         ann.log_task("scar_massage", 1000)
+    for bad in (3.0, "3", [3], True, 11):             # one rule with the sessions'
+        with pytest.raises(LibraryError, match="pain after must be a whole number"):
+            ann.log_task("scar_massage", 10, pain_after=bad)
     with pytest.raises(NotVisible):
         tess.task_logs(clinic.ids["ann"])                    # not Tess's patient
     with pytest.raises(NotVisible):

@@ -518,3 +518,23 @@ def test_upgrading_a_database_with_sessions_keeps_every_row(db_url):
             assert MigrationContext.configure(conn).get_current_revision() == head
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("bad", [11, -1, 3.0, 2.5, "3", [3], True, {"pain": 3}])
+def test_a_pain_rating_is_a_whole_number_from_0_to_10_by_type(sqlite_url, bad):
+    """Sessions and home tasks share one rule (handcoach.pain): anything but an integer
+    0-10 is refused in one line, never stored, never a TypeError."""
+    rec = SessionRecorder(Store(sqlite_url))
+    with pytest.raises(ValueError, match="whole number from 0 to 10") as err:
+        rec.start("Al", "fist", "right", "live", pain_before=bad)
+    assert "\n" not in str(err.value)
+    assert rec.session_id is None
+
+
+def test_numpy_integers_are_pain_ratings(sqlite_url):
+    rec = SessionRecorder(Store(sqlite_url))
+    rec.start("Al", "fist", "right", "live", pain_before=np.int64(3))
+    assert rec.finish(pain_after=np.uint8(4))
+    (session,) = list_sessions("Al", rec.store)
+    assert (session.pain_before, session.pain_after) == (3, 4)
+    assert type(session.pain_before) is int

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exercises.errors import LibraryError
 from exercises.home_tasks import MAX_AMOUNT, load_tasks
+from handcoach.pain import pain_rating
 from handcoach.storage.models import TaskLog
 from handcoach.storage.records import TaskLogInfo
 
@@ -28,12 +29,11 @@ def _info(row: TaskLog) -> TaskLogInfo:
                        prescription_id=row.prescription_id)
 
 
-def _pain(value: int | None, which: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise LibraryError(f"pain {which} must be a whole number from 0 to 10")
-    return value
+def _pain(value: object, which: str) -> int | None:
+    try:
+        return pain_rating(value, which)
+    except ValueError as exc:
+        raise LibraryError(str(exc)) from None
 
 
 class TaskAccess(ScopedPart):

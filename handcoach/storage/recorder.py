@@ -35,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exercises.alerts import Alert
 from exercises.counter import Rep
+from handcoach.pain import pain_rating
 from handcoach.text import person_name
 from vision.rom import RomTracker
 
@@ -58,14 +59,6 @@ def _app_version() -> str | None:
         return version("handcoach")
     except PackageNotFoundError:   # run from a checkout that is not installed
         return None
-
-
-def _pain(value: int | None, which: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or int(value) != value or not 0 <= value <= 10:
-        raise ValueError(f"pain {which} must be a whole number from 0 to 10, got {value!r}")
-    return int(value)
 
 
 class SessionRecorder:
@@ -134,7 +127,7 @@ class SessionRecorder:
                 "exercise": exercise, "hand_side": side, "source": source,
                 "video_name": Path(video_name).name if video_name else None,
                 "model": model, "app_version": _app_version(), "started_at": when,
-                "status": "open", "pain_before": _pain(pain_before, "before"),
+                "status": "open", "pain_before": pain_rating(pain_before, "before"),
                 "pain_after": None, "prescribed_reps": prescribed_reps,
                 "prescribed_sets": prescribed_sets, "fps": fps,
                 "prescription_id": prescription_id,
@@ -185,15 +178,15 @@ class SessionRecorder:
             self._warning_seq += 1
             self._dirty = True
 
-    def set_pain(self, before: int | None = _UNSET, after: int | None = _UNSET) -> None:
+    def setpain_rating(self, before: int | None = _UNSET, after: int | None = _UNSET) -> None:
         """Pain ratings 0-10 (None clears one); written at once."""
         with self._lock:
             if not self._started:
                 raise ValueError("start the session before rating pain")
             if before is not _UNSET:
-                self._info["pain_before"] = _pain(before, "before")
+                self._info["pain_before"] = pain_rating(before, "before")
             if after is not _UNSET:
-                self._info["pain_after"] = _pain(after, "after")
+                self._info["pain_after"] = pain_rating(after, "after")
             self._dirty = True
             if not self.write_at_end:
                 self.flush()
@@ -213,7 +206,7 @@ class SessionRecorder:
                 raise ValueError("start the session before finishing it")
             end = ended_at or datetime.now(timezone.utc)
             if pain_after is not _UNSET:
-                self._info["pain_after"] = _pain(pain_after, "after")
+                self._info["pain_after"] = pain_rating(pain_after, "after")
             if duration_s is None:
                 duration_s = (end - self._info["started_at"]).total_seconds()
             self._info.update(status=status, ended_at=end, duration_s=float(duration_s))
