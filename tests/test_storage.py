@@ -522,7 +522,7 @@ def test_upgrading_a_database_with_sessions_keeps_every_row(db_url):
 
 @pytest.mark.parametrize("bad", [11, -1, 3.0, 2.5, "3", [3], True, {"pain": 3}])
 def test_a_pain_rating_is_a_whole_number_from_0_to_10_by_type(sqlite_url, bad):
-    """Sessions and home tasks share one rule (handcoach.pain): anything but an integer
+    """Sessions and home tasks share one rule (handcoach.storage.pain): anything but an integer
     0-10 is refused in one line, never stored, never a TypeError."""
     rec = SessionRecorder(Store(sqlite_url))
     with pytest.raises(ValueError, match="whole number from 0 to 10") as err:

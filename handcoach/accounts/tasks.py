@@ -14,8 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exercises.errors import LibraryError
 from exercises.home_tasks import MAX_AMOUNT, load_tasks
-from handcoach.pain import pain_rating
 from handcoach.storage.models import TaskLog
+from handcoach.storage.pain import pain_rating
 from handcoach.storage.records import TaskLogInfo
 
 from .errors import NotVisible

@@ -35,7 +35,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exercises.alerts import Alert
 from exercises.counter import Rep
-from handcoach.pain import pain_rating
 from handcoach.text import person_name
 from vision.rom import RomTracker
 
@@ -43,6 +42,7 @@ from .buffer import Chunk, FlushPolicy, FrameBuffer
 from .db import Store
 from .errors import StoreError, patient_message, reason
 from .models import SIDES, SOURCES
+from .pain import pain_rating
 from .records import WarningRecord
 from .writer import PendingRows, SessionWriter
 
