@@ -57,6 +57,11 @@ class AlternateCounter(RepCounter):
             return self.ex.positions[seq[0]]
         return self.ex.positions[seq[1] if last == seq[0] else seq[0]]
 
+    @property
+    def resting(self) -> bool:
+        """Never: each movement ends at the other side, not at a rest between reps."""
+        return False
+
     def update(self, t: float, features: np.ndarray, flexion: np.ndarray | None
                ) -> tuple[list[Alert], Rep | None]:
         ex = self.ex

@@ -182,6 +182,12 @@ class RepCounter:
             return self.ex.positions[name]
         return self.ex.positions[self.ex.rest]
 
+    @property
+    def resting(self) -> bool:
+        """At rest after a movement: every movement so far is judged (a rep or short of
+        one), none is still on its way to being counted."""
+        return self._at_rest
+
     def hold_elapsed(self, t: float) -> float:
         return t - self._visit.start if self._visit is not None else 0.0
 

@@ -130,7 +130,7 @@ class ExerciseEngine:
             return []
         out = [Alert(c.confirmed_at, Code.TOO_FAST, SLOW_DOWN)
                for c in self.pace.update(t, values) if c.too_fast]
-        return out + self.guard.note_motion(t, self.pace.excursions)
+        return out + self.guard.note_motion(t, self.pace.excursions, self.counter.resting)
 
     def rate_pain(self, t: float, rating: int) -> list[Alert]:
         """A 0-10 pain rating from the patient (before, during or after)."""

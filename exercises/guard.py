@@ -57,13 +57,15 @@ class PrescriptionGuard:
         """This session's load: the counted reps, or the movement cycles if more."""
         return max(self.counted, self.cycles)
 
-    def note_motion(self, t: float, cycles: int) -> list[Alert]:
+    def note_motion(self, t: float, cycles: int, resting: bool = False) -> list[Alert]:
         """The pace watch's count of movements so far. A movement is confirmed while it
         is still finishing, before the counter counts it as a rep, so one movement ahead
-        of the reps is normal: only movement beyond that is load the reps missed.
+        of the reps is normal while the hand is away from rest: only movement beyond that
+        is load the reps missed. Back at rest (`resting`, the counter's word) the counter
+        has judged every movement (a rep, or short of one), so all of them are load.
         TOO_MANY_REPS once, when it reaches the day's maximum; reps after it are extra."""
         self.cycles = max(self.cycles, cycles)
-        uncounted = self.cycles - 1 - self.counted
+        uncounted = self.cycles - (0 if resting else 1) - self.counted
         if self._load_said or uncounted <= 0:
             return []
         if self.done_today + self.counted + uncounted >= self.dose.max_reps_per_day:
