@@ -534,6 +534,9 @@ def test_a_pain_rating_is_a_whole_number_from_0_to_10_by_type(sqlite_url, bad):
 def test_numpy_integers_are_pain_ratings(sqlite_url):
     rec = SessionRecorder(Store(sqlite_url))
     rec.start("Al", "fist", "right", "live", pain_before=np.int64(3))
+    with pytest.raises(ValueError, match="pain after must be a whole number"):
+        rec.set_pain(after=4.0)
+    rec.set_pain(after=np.int32(5))
     assert rec.finish(pain_after=np.uint8(4))
     (session,) = list_sessions("Al", rec.store)
     assert (session.pain_before, session.pain_after) == (3, 4)

@@ -178,7 +178,7 @@ class SessionRecorder:
             self._warning_seq += 1
             self._dirty = True
 
-    def setpain_rating(self, before: int | None = _UNSET, after: int | None = _UNSET) -> None:
+    def set_pain(self, before: int | None = _UNSET, after: int | None = _UNSET) -> None:
         """Pain ratings 0-10 (None clears one); written at once."""
         with self._lock:
             if not self._started:
