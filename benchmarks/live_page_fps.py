@@ -28,7 +28,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from handcoach.storage import Store, list_sessions, load_frames  # noqa: E402
-from helpers.browser import SAMPLE_FIST, app_server, camera_y4m, chromium  # noqa: E402
+from helpers.browser import (  # noqa: E402
+    SAMPLE_FIST,
+    app_server,
+    camera_y4m,
+    chromium,
+    start_live,
+)
 
 FLAGS = ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
 
@@ -43,9 +49,7 @@ def measure(folder: Path, cam: Path, seconds: float, gc_after_rerun: bool
     """(frames measured, frames per second, longest gap in s) of one live session."""
     flags = [*FLAGS, "--runner.postScriptGC", "true" if gc_after_rerun else "false"]
     with app_server(folder, flags=flags) as app, chromium(cam) as page:
-        page.goto(f"{app.url}/exercise?exercise=fist")
-        page.get_by_role("button", name="Start session").click()
-        page.frame_locator("iframe").first.get_by_role("button", name="Start camera").click()
+        start_live(page, app.url, "fist")
         time.sleep(seconds)
         store = Store(app.db_url)
         (session,) = list_sessions("e2e patient", store=store)

@@ -27,6 +27,7 @@ from helpers.browser import (
     camera_y4m,
     chromium,
     need_chromium,
+    start_live,
     wait_for_text,
 )
 from helpers.paths import ffmpeg, footage
@@ -38,20 +39,6 @@ ALERTS = '[data-testid="stAlert"]'
 @pytest.fixture(autouse=True)
 def _chromium() -> None:
     need_chromium()
-
-
-def _start_live(page, url: str, exercise: str, source: str | None = None,
-                upload: Path | None = None) -> None:
-    page.goto(f"{url}/exercise?exercise={exercise}")
-    page.get_by_role("button", name="Start session").wait_for()
-    if source is not None:
-        page.get_by_text(source, exact=True).click()
-    if upload is not None:
-        page.locator('input[type="file"]').set_input_files(str(upload))
-        page.get_by_text(upload.name).first.wait_for()
-    page.get_by_role("button", name="Start session").click()
-    start = "Start camera" if source is None else "Play video"
-    page.frame_locator("iframe").first.get_by_role("button", name=start).click()
 
 
 def _finish(page, pain_after: int | None = None) -> str:
@@ -122,7 +109,7 @@ def test_a_two_exercise_program_runs_in_one_flow_with_set_up_and_spoken_cues(tmp
     with app_server(tmp_path, HANDCOACH_PROGRAM=str(program)) as app, \
             chromium(cam) as page:
         page.add_init_script(SPEECH_RECORDER)
-        _start_live(page, app.url, "fist")
+        start_live(page, app.url, "fist")
         shots = {}
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
@@ -185,7 +172,7 @@ def test_real_webcam_fist_counts_one_rep_and_says_hold_longer(tmp_path):
     # The first frame held 8 s: the camera set-up and its 3-2-1 come before counting.
     cam = camera_y4m(clip, tmp_path / "webcam.y4m", lead_s=8.0, tail_s=10.0, tail="clone")
     with app_server(tmp_path) as app, chromium(cam) as page:
-        _start_live(page, app.url, "fist")
+        start_live(page, app.url, "fist")
         seen = wait_for_text(page, REPS, "1 of 10", timeout_s=40)
         assert "1 of 10" in seen, f"the real fist was not counted: {seen}"
         alerts = wait_for_text(page, ALERTS, "Hold it a little longer", timeout_s=10)
@@ -210,7 +197,7 @@ def test_uploaded_video_ending_mid_rep_keeps_the_reps_before_it(tmp_path):
     ffmpeg("-i", str(SAMPLE_FIST), "-t", "18.0", "-an", "-c:v", "libx264", "-pix_fmt",
            "yuv420p", str(cut))
     with app_server(tmp_path) as app, chromium() as page:
-        _start_live(page, app.url, "fist", source="A video file", upload=cut)
+        start_live(page, app.url, "fist", source="A video file", upload=cut)
         ended = wait_for_text(page, '[data-testid="stAlert"], [data-testid="stMarkdown"]',
                               "The video stopped", timeout_s=60)
         assert "The video stopped" in ended, ended
@@ -250,7 +237,7 @@ def test_database_lost_mid_session_the_patient_is_told_and_no_rep_is_lost(tmp_pa
     cam = camera_y4m(SAMPLE_FIST, tmp_path / "fist.y4m", lead_s=12.0, tail_s=20.0,
                      tail="clone")
     with app_server(tmp_path, HANDCOACH_DB_URL=via) as app, chromium(cam) as page:
-        _start_live(page, app.url, "fist")
+        start_live(page, app.url, "fist")
         assert "1 of 10" in wait_for_text(page, REPS, "1 of 10", timeout_s=40)
         link.stop()
         told = wait_for_text(page, ALERTS, "Could not save", timeout_s=20)

@@ -146,6 +146,22 @@ def chromium(y4m: Path | None = None) -> Iterator[object]:
             browser.close()
 
 
+def start_live(page: object, url: str, exercise: str, source: str | None = None,
+               upload: Path | None = None) -> None:
+    """Open `exercise`'s page, start the session, then the camera (or, with `source`,
+    the sample or `upload`ed video named so, played as the camera)."""
+    page.goto(f"{url}/exercise?exercise={exercise}")
+    page.get_by_role("button", name="Start session").wait_for()
+    if source is not None:
+        page.get_by_text(source, exact=True).click()
+    if upload is not None:
+        page.locator('input[type="file"]').set_input_files(str(upload))
+        page.get_by_text(upload.name).first.wait_for()
+    page.get_by_role("button", name="Start session").click()
+    start = "Start camera" if source is None else "Play video"
+    page.frame_locator("iframe").first.get_by_role("button", name=start).click()
+
+
 def wait_for_text(page: object, locator: str, wanted: str, timeout_s: float) -> str:
     """Poll a locator's text until it contains `wanted`; the last text seen is returned
     (and shown in the failure) otherwise."""
