@@ -20,6 +20,7 @@ import av
 import pandas as pd
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
+from streamlit_webrtc.component import generate_frontend_component_key
 
 from app.auth import keep_alive
 from app.coach import CoachStatus, LiveCoach
@@ -272,17 +273,17 @@ def _running(live: LiveSession) -> None:
                    else "**Pause** (under the video) stops the camera; press **Start "
                    "camera** to go on." if path is None else
                    "**Finish** ends the session; the reps so far are saved.")
+    key = f"live-{live.recorder.session_id or id(live)}"
     with video_col:
         ctx = webrtc_streamer(
             # Its own component per exercise, started on its own after the first
             # (desired_playing_state): one component kept through the flow froze.
-            key=f"live-{live.recorder.session_id or id(live)}",
+            key=key,
             mode=WebRtcMode.SENDRECV if path is None else WebRtcMode.RECVONLY,
             rtc_configuration=RTC_CONFIGURATION,
             media_stream_constraints={"video": {"width": 640, "height": 480},
                                       "audio": False},
-            desired_playing_state=st.session_state.get("want_play", True) if controlled
-            else None,
+            desired_playing_state=_desired_playing(key) if controlled else None,
             player_factory=None if path is None else _player(path),
             video_frame_callback=on_frame, on_video_ended=coach.stream_ended,
             video_html_attrs={"autoPlay": True, "controls": False, "muted": True,
@@ -306,6 +307,22 @@ def _running(live: LiveSession) -> None:
                                    format_func=pain_label, key="pain_now")
             if st.button("Tell HandCoach"):
                 live.coach.rate_pain(int(now))
+
+
+def _desired_playing(key: str) -> bool:
+    """The playing state asked of an exercise's camera that the flow starts on its own:
+    the patient's Pause or Go on, and not playing before the component has reported
+    once from the browser.
+
+    The component starts its connection from an effect that runs on every redraw while it
+    is stopped, and marks itself started only after an asynchronous step; a whole-page
+    rerun arriving in between (the one its own first report asks for) started a second
+    connection, the server answered the first, and the camera stayed dark until the
+    browser gave up and tried again, 15 s at a time. Asked to play from that rerun on, it
+    starts once.
+    """
+    reported = st.session_state.get(generate_frontend_component_key(key)) is not None
+    return reported and st.session_state.get("want_play", True)
 
 
 def _live_status(live: LiveSession, started: bool = True) -> None:

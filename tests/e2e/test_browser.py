@@ -111,12 +111,17 @@ def test_a_two_exercise_program_runs_in_one_flow_with_set_up_and_spoken_cues(tmp
         page.add_init_script(SPEECH_RECORDER)
         start_live(page, app.url, "fist")
         shots = {}
+        glides_at: dict[str, float] = {}     # when the glides' page, then its 3-2-1, came
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             assert page.get_by_role("button", name="Finish").is_visible(), seen[-3:]
             status = page.locator('[data-testid="stColumn"]').nth(1).inner_text()
             seen.append(page.locator("h1").first.inner_text() + " | " +
                         status.replace("\n", " "))
+            if "Tendon glides" in seen[-1]:
+                glides_at.setdefault("page", time.monotonic())
+                if "Get ready" in status:
+                    glides_at.setdefault("ready", time.monotonic())
             for step in ("Hold your hand up", "Get ready", "1 of 3", "Next: Tendon glides",
                          "0 of 1", "can't see your hand"):
                 if step in status and step not in shots:
@@ -132,6 +137,10 @@ def test_a_two_exercise_program_runs_in_one_flow_with_set_up_and_spoken_cues(tmp
         # The glides follow on their own with their own set-up, and both reps are counted.
         assert any("Tendon glides (2 of 2)" in s and "Hold your hand up" in s
                    for s in seen), seen
+        # Their camera starts at once: the set-up sees the hand and counts 3-2-1 within
+        # seconds (a connection that fails is retried by the browser only after 15 s).
+        assert "ready" in glides_at, seen
+        assert glides_at["ready"] - glides_at["page"] < 12.0, seen
         glide_reps = int(page.locator(REPS).first.inner_text().split()[-3])
         assert glide_reps == 2, seen[-5:]
         spoken = page.evaluate("window.__spoken")
