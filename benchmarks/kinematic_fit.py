@@ -69,6 +69,18 @@ def rodrigues(axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
     return r
 
 
+def rotation_matrix(v: np.ndarray) -> np.ndarray:
+    """Rotation matrices (..., 3, 3) of axis-angle vectors (..., 3)."""
+    angle = np.linalg.norm(v, axis=-1)
+    return rodrigues(v / np.maximum(angle, 1e-12)[..., None], angle)
+
+
+def image_scale(points: np.ndarray, image: np.ndarray) -> float:
+    """Least-squares pixels per unit of points' x, y against the image's x, y."""
+    w, i = points[:, :2] - points[:, :2].mean(0), image[:, :2] - image[:, :2].mean(0)
+    return float(np.sum(w * i) / np.sum(w * w))
+
+
 def rotation_vector(m: np.ndarray) -> np.ndarray:
     """The axis-angle vector of a rotation matrix (angles below 180 deg)."""
     angle = np.arccos(np.clip((np.trace(m) - 1.0) / 2.0, -1.0, 1.0))
@@ -161,9 +173,8 @@ class HandFit:
         return self
 
     def _camera(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        rot = rodrigues(x[:, :3] / np.maximum(np.linalg.norm(x[:, :3], axis=1), 1e-12)[:, None],
-                        np.linalg.norm(x[:, :3], axis=1))
-        cam = np.einsum("bij,bkj->bki", rot, self.model.points(x[:, 6:]) * FLIP)
+        cam = np.einsum("bij,bkj->bki", rotation_matrix(x[:, :3]),
+                        self.model.points(x[:, 6:]) * FLIP)
         return x[:, 3, None, None] * cam[..., :2] + x[:, None, 4:6], cam[..., 2] - cam[:, :1, 2]
 
     def _residuals(self, x: np.ndarray, xy: np.ndarray, depth: np.ndarray, px: float
@@ -186,8 +197,7 @@ class HandFit:
         q[18], q[20] = flex[12], flex[13]
         q = np.clip(q, LOW, HIGH)
         cam = (self.model.points(q[None])[0] * FLIP) @ rot.T
-        w, i = cam[:, :2] - cam[:, :2].mean(0), image[:, :2] - image[:, :2].mean(0)
-        scale = float(np.sum(w * i) / np.sum(w * w))
+        scale = image_scale(cam, image)
         shift = image[:, :2].mean(0) - scale * cam[:, :2].mean(0)
         return np.r_[rotation_vector(rot), scale, shift, q]
 
@@ -215,8 +225,7 @@ class HandFit:
                     break
                 damping *= 4.0
         self.last = x
-        rot = rodrigues(x[:3] / max(np.linalg.norm(x[:3]), 1e-12), np.linalg.norm(x[:3]))
-        return (self.model.points(x[None, 6:])[0] * FLIP) @ rot.T
+        return (self.model.points(x[None, 6:])[0] * FLIP) @ rotation_matrix(x[:3]).T
 
 
 def read(folder: Path, mp_model: str, limit: int | None) -> dict[str, np.ndarray]:
@@ -259,16 +268,11 @@ def fitted(rows: dict[str, np.ndarray], depth: str, calibrate: str, **kw: float
             z = world[:, 2] - world[WRIST, 2]
         elif depth == "image":
             z = (image[:, 2] - image[WRIST, 2]) / (fit.last[3] if fit.last is not None else
-                                                   _scale(world, image))
+                                                   image_scale(world, image))
         else:
             z = joints[:, 2] - joints[WRIST, 2]
         out.append(flexion_angles(fit.update(world, image, z), "right"))
     return np.array(out)
-
-
-def _scale(world: np.ndarray, image: np.ndarray) -> float:
-    w, i = world[:, :2] - world[:, :2].mean(0), image[:, :2] - image[:, :2].mean(0)
-    return float(np.sum(w * i) / np.sum(w * w))
 
 
 def main() -> int:
