@@ -66,14 +66,17 @@ class PositionRecognizer:
     def update(self, t: float, features: np.ndarray, prefer: Sequence[str] = ()) -> str | None:
         """The position at time t (None: between positions, or no hand for a while)."""
         if np.isnan(features).all():
-            if self.current is not None and self._last_seen is not None \
-                    and t - self._last_seen > self.gap_s:
+            # A reading missing for less than gap_s neither ends the position nor
+            # restarts the dwell of one being entered (at the ends of wrist flexion the
+            # hand's silhouette is lost for a frame or three at a time).
+            if self._last_seen is None or t - self._last_seen > self.gap_s:
                 self.current = None
-            self._pending = None
+                self._pending = None
             return self.current
         self._last_seen = t
         if self.current is not None:
-            if self.candidates[self.current].holds(features, True):
+            if self.candidates[self.current].holds(features, True) \
+                    and not self._gives_way(features, prefer):
                 self._failing_since = None
                 self._pending = None
                 return self.current
@@ -98,3 +101,12 @@ class PositionRecognizer:
             self.current = None
             self._failing_since = None
         return self.current
+
+    def _gives_way(self, features: np.ndarray, prefer: Sequence[str]) -> bool:
+        """Whether the current position, one not asked for, yields to the first preferred
+        one (the position asked for next), which holds: the margin that keeps a position
+        from flickering must not keep the patient in the wrong one. On the way into a
+        straight fist from the little-finger side the DIP reads 57 for a frame, a full
+        fist, which the margin then kept for the whole straight-fist hold (DIP 46-48)."""
+        return bool(prefer) and self.current not in prefer and prefer[0] in self.candidates \
+            and self.candidates[prefer[0]].holds(features)

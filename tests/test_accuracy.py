@@ -93,6 +93,52 @@ def test_a_left_hand_reads_as_the_mirror_image_of_a_right_hand():
     np.testing.assert_allclose(model.flexion(mirror(world), mirror(image), "left", est), left)
 
 
+def test_a_fist_whose_depth_is_read_back_to_front_still_reads_as_a_fist():
+    """MediaPipe sometimes returns a fist seen from the little-finger side with its depth
+    back to front (the mirror image of the hand it names): read as named, its bent PIPs
+    come out bent backward, 200-250 deg, and a full fist is missed. The measurer reads
+    such a frame as the hand its landmarks show."""
+    from vision.frame import HandFrame, HandObservation
+    from vision.measurer import HandMeasurer
+
+    fist = np.array([85, 100, 63] * 4 + [40, 45], float)
+    world = right_hand(fist) @ rotation(90, -15, 80).T / 1000.0
+    image = world * 900.0 + np.array([320.0, 240.0, 0.0])
+    flip = np.array([1.0, 1.0, -1.0])
+    measurer = HandMeasurer().start()
+
+    def read(w, i):
+        hand = HandObservation(image=i, world=w, side="right", chirality="right", score=0.9)
+        return measurer.update(HandFrame(0.0, 640, 480, hand))
+
+    straight = read(world, image)
+    flipped = read(world * flip, image * flip)
+    assert flipped.hand.chirality == "left"
+    pip = list(GROUPS["PIP"])
+    assert np.all(flipped.measures.pose_flexion[pip] < 130), flipped.measures.pose_flexion
+    np.testing.assert_allclose(flipped.measures.pose_flexion[:12],
+                               straight.measures.pose_flexion[:12], atol=1e-6)
+    assert np.all(straight.measures.pose_flexion[pip] > 60)
+
+
+def test_a_tabletop_whose_image_depth_alone_is_back_to_front_still_reads_as_a_tabletop():
+    """Seen from the little-finger side, MediaPipe's image landmarks sometimes turn the
+    palm over (their depth back to front) while its world landmarks do not: the image
+    then reads the MCPs bent backward by as much as the world reads them bent forward,
+    and their mean is a straight hand, which ended rendered tabletops' holds early. The
+    image is read as the mirror image, and its depth order is said to be reversed."""
+    tabletop = np.array([85, 5, 5] * 4 + [20, 10], float)
+    world = right_hand(tabletop) @ rotation(90, -15, 80).T / 1000.0
+    image = world * 900.0 + np.array([320.0, 240.0, 0.0])
+    flip = np.array([1.0, 1.0, -1.0])
+    straight = flexion_estimates(world, image, "right")
+    flipped = flexion_estimates(world, image * flip, "right")
+    mcp = list(GROUPS["MCP"])
+    assert np.all(flipped.blended[mcp] > 75), flipped.blended[mcp]
+    np.testing.assert_allclose(flipped.blended[:12], straight.blended[:12], atol=1e-6)
+    assert flipped.image_reversed and not straight.image_reversed
+
+
 def test_a_range_of_motion_rests_only_on_trusted_readings():
     tracker = RomTracker()
     trusted = np.ones(N_ANGLES, bool)

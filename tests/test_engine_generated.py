@@ -200,6 +200,23 @@ def test_straight_fist_substitutions(wrong, message):
     assert [a.message for a in engine.alerts] == [message]
 
 
+def test_a_straight_fist_entered_through_a_full_fist_is_the_straight_fist():
+    """On the way into the straight fist the hand passes through a full fist for a moment
+    and then holds a straight fist whose fingertips read a little bent (DIP 44: within
+    the straight fist's targets, and within the margin that keeps a full fist from
+    flickering). The position asked for wins: the straight fist is held and the rep
+    counted, with nothing said. (The tracker's noise here is 1 mm: at the default 1.5 the
+    DIP of a straight fist scatters by 15 deg either side and no bound holds it.)"""
+    between = Keyframe(STRAIGHT, 1.0, 0.7)
+    keys = [Keyframe(HOOK, 3.5, 0.7), between, Keyframe(FULL_FIST, 3.5, 0.7), between,
+            Keyframe(FULL_FIST, 0.15, 0.7), Keyframe(_fingers(84.0, 95.0, 44.0), 3.5, 0.3),
+            between, Keyframe(TABLETOP, 3.5, 0.7), between]
+    engine = run_engine(sequence("tendon_glides", keys, noise_mm=1.0), "tendon_glides")
+    assert len(engine.reps) == 1, codes(engine)
+    assert engine.reps[0].positions == ("hook", "full_fist", "straight_fist", "tabletop")
+    assert codes(engine) == []
+
+
 def test_tabletop_with_bent_fingers():
     between = Keyframe(STRAIGHT, 1.0, 0.7)
     keys = [Keyframe(p, 3.5, 0.7) for p in (HOOK, FULL_FIST, STRAIGHT_FIST)]

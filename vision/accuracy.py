@@ -44,6 +44,18 @@ PLAUSIBLE_DEG = (-45.0, 130.0)
 MIN_TRUSTED_SHARE = 0.5
 
 
+#: finger joints beyond PLAUSIBLE_DEG from which a hand is read as seen mirrored
+#: (its depth back to front: vision.kinematics, vision.measurer).
+MIRROR_MIN = 2
+
+
+def implausible(flexion: np.ndarray) -> np.ndarray:
+    """(..., 12) bool: the finger joints (index..little MCP, PIP, DIP) of (..., 14)
+    readings that are beyond what a joint can do (PLAUSIBLE_DEG)."""
+    f = flexion[..., :12]
+    return (f < PLAUSIBLE_DEG[0]) | (f > PLAUSIBLE_DEG[1])
+
+
 @dataclass(frozen=True)
 class AccuracyTable:
     """views: {view: (14,) mean absolute error, deg}; sources: {view: "real" |

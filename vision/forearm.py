@@ -224,7 +224,11 @@ class ForearmTracker:
     An estimate more than `max_jump_deg` from the current direction is held back until
     `confirm` estimates in a row agree with it (the forearm really moved): with a face or
     a bare torso behind the hand the band can swing by 100+ deg from one frame to the
-    next (control_thumbs_up read deviations of -28, 96, -27, 117 within 0.3 s).
+    next (control_thumbs_up read deviations of -28, 96, -27, 117 within 0.3 s). After the
+    hand has been lost (the estimates aged out), the direction last followed stays the
+    reference for that test for `hold_s`: on wrist_flex_ext_overlay the first frame
+    after a second without the hand gave a forearm 43 deg off, which, taken as it came,
+    made the flexion swing by 150 deg and a false "too fast".
     A forearm followed for less than `min_length_palms` gives no axis: a palm-on webcam
     view cut by the frame's edge or a sleeve (kapandji_overlay: 0.84-1.03 palm lengths)
     is too short to measure against (deviations read -27..+47 deg on that clip, whose
@@ -233,14 +237,16 @@ class ForearmTracker:
 
     def __init__(self, window: int = 5, min_confidence: float = 0.25,
                  max_age_s: float = 0.5, max_jump_deg: float = 25.0, confirm: int = 3,
-                 min_length_palms: float = 1.2) -> None:
+                 min_length_palms: float = 1.2, hold_s: float = 3.0) -> None:
         self.window = window
         self.min_confidence = min_confidence
         self.max_age_s = max_age_s
         self.max_jump_deg = max_jump_deg
         self.confirm = confirm
         self.min_length_palms = min_length_palms
+        self.hold_s = hold_s
         self._hist: list[tuple[float, float]] = []     # (t, direction in rad)
+        self._ref: tuple[float, float] | None = None   # the last followed (t, direction)
         self._candidates: list[float] = []
         self.last: ForearmAxis | None = None
 
@@ -264,10 +270,13 @@ class ForearmTracker:
     def _add(self, t: float, axis: ForearmAxis) -> None:
         a = float(np.arctan2(axis.direction[1], axis.direction[0]))
         cur = self._current()
+        if cur is None and self._ref is not None and t - self._ref[0] <= self.hold_s:
+            cur = self._ref[1]
         jump = np.radians(self.max_jump_deg)
         if cur is None or abs(_wrap(a - cur)) <= jump:
             self._candidates.clear()
             self._hist = (self._hist + [(t, a)])[-self.window:]
+            self._ref = (t, a)
             self.last = axis
             return
         c = self._candidates
@@ -276,5 +285,6 @@ class ForearmTracker:
         c.append(a)
         if len(c) >= self.confirm:                    # it really moved: follow it
             self._hist = [(t, x) for x in c]
+            self._ref = (t, a)
             c.clear()
             self.last = axis

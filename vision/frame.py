@@ -83,6 +83,9 @@ class HandMeasures:
     blend: (14,) deg, the estimate before the learned correction (vision.angle_model):
         exercises recognise positions on it, since the library's ranges were measured on
         it and its counts checked on every real clip; None: `flexion` is the blend.
+    image_reversed: the image landmarks' depth was read back to front against the world
+        landmarks' (vision.kinematics reads them as the mirror image): their depth order
+        is reversed too.
     """
 
     flexion: np.ndarray
@@ -98,6 +101,7 @@ class HandMeasures:
     error_deg: np.ndarray | None = None
     trusted: np.ndarray | None = None
     blend: np.ndarray | None = None
+    image_reversed: bool = False
 
     @property
     def pose_flexion(self) -> np.ndarray:

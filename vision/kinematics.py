@@ -34,6 +34,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .accuracy import MIRROR_MIN, implausible
 from .frame import ArmObservation, HandMeasures, HandObservation
 from .landmarks import (
     FINGER_CHAINS,
@@ -178,7 +179,8 @@ class FlexionEstimates:
 
     world: from the world landmarks. image: from the image landmarks (pixels with
     MediaPipe's relative depth). image_xy: the image's x, y in metres with the world depth.
-    blended: `hand_flexion`.
+    blended: `hand_flexion`. image_reversed: the image landmarks were read as the mirror
+    image of the hand (their depth back to front, `_read_mirrored`).
     """
 
     world: np.ndarray
@@ -188,6 +190,7 @@ class FlexionEstimates:
     distal: np.ndarray
     radial: np.ndarray
     palmar: np.ndarray
+    image_reversed: bool = False
 
 
 def hand_flexion(world: np.ndarray, image: np.ndarray, chirality: Side) -> np.ndarray:
@@ -213,11 +216,41 @@ def flexion_estimates(world: np.ndarray, image: np.ndarray, chirality: Side
     pts = np.stack((world, image, _image_xy_world_z(world, image)))
     distal, radial, palmar = _palm_frames(pts, chirality)
     flex = _unwrap(_flexion(pts, radial, palmar))
+    bad = implausible(flex).sum(axis=1)
+    flipped = _read_mirrored(pts, flex, radial, palmar, bad) if bad.max() >= MIRROR_MIN \
+        else None
     mean = (flex[0] + flex[1]) / 2.0
     weight = _hinges(pts[:1], palmar[:1])[0, :, 2] ** 2
     pip = slice(1, 12, 3)
     mean[pip] = weight * flex[2, pip] + (1.0 - weight) * mean[pip]
-    return FlexionEstimates(flex[0], flex[1], flex[2], mean, distal[0], radial[0], palmar[0])
+    return FlexionEstimates(flex[0], flex[1], flex[2], mean, distal[0], radial[0], palmar[0],
+                            flipped is not None and bool(flipped[1]))
+
+
+def _read_mirrored(pts: np.ndarray, flex: np.ndarray, radial: np.ndarray,
+                   palmar: np.ndarray, bad: np.ndarray) -> np.ndarray:
+    """Re-read, in place, the estimates of a stack that see the hand mirrored while
+    another sees it as named; (3,) bool, those re-read.
+
+    An edge-on hand's depth is ambiguous and MediaPipe's two estimates can take opposite
+    sides of it: on rendered tabletops from the little-finger side the image landmarks'
+    palm turned over for 0.5-0.8 s at a time while the world landmarks' did not, the
+    image read MCPs of -67 to -88 deg for a true 84-88 and the blend of the two about 0.
+    An estimate with MIRROR_MIN or more finger joints beyond what a joint can do, fewer
+    when read as the other hand (its palm normal reversed), is read so. When every
+    estimate is mirrored the whole frame is, which vision.measurer handles with the
+    hand's name.
+    """
+    other = palmar.copy()
+    other[bad >= MIRROR_MIN] *= -1.0
+    alt = _unwrap(_flexion(pts, radial, other))
+    fewer = implausible(alt).sum(axis=1) < bad
+    flip = fewer & (bad >= MIRROR_MIN)
+    if flip.all():
+        return np.zeros(len(flip), dtype=bool)
+    flex[flip] = alt[flip]
+    palmar[flip] = other[flip]
+    return flip
 
 
 def _image_xy_world_z(world: np.ndarray, image: np.ndarray) -> np.ndarray:
@@ -293,7 +326,7 @@ def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None,
     the camera are flagged; otherwise the world landmarks alone are used. forearm: (3,)
     elbow -> wrist direction, for wrist flexion.
     """
-    blend = None
+    blend, reversed_ = None, False
     if image is None:
         flex = flexion_angles(world, chirality)
         distal, _, palmar = palm_frame(world, chirality)
@@ -303,7 +336,7 @@ def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None,
             flex, blend = model.flexion(world, image, chirality, est), est.blended
         else:
             flex = est.blended
-        distal, palmar = est.distal, est.palmar
+        distal, palmar, reversed_ = est.distal, est.palmar, est.image_reversed
     scale = max(palm_length(world), _EPS)
     tips = world[TIPS]
     return HandMeasures(
@@ -317,6 +350,7 @@ def measure(world: np.ndarray, chirality: Side, image: np.ndarray | None = None,
         pointing=None if image is None else foreshortening(image, world) < POINTING_AT_CAMERA,
         wrist_flexion=None if forearm is None else wrist_flexion(forearm, world, chirality),
         blend=blend,
+        image_reversed=reversed_,
     )
 
 

@@ -9,6 +9,14 @@ learned correction of vision.angle_model), the view the hand is seen from
 (vision.accuracy): not when its joint errs by more than TRUST_MAX_DEG on average in that
 view, nor when it is outside what a joint can do (PLAUSIBLE_DEG), nor when its finger
 points at the lens, nor when the whole hand does (end-on, where no view is clear).
+
+A hand whose landmarks are the mirror image of the hand MediaPipe names (its depth read
+back to front: a fist seen from the little-finger side does it for frames at a time)
+reads its bent fingers as bent backward, 200-250 deg at the PIP. When at least
+MIRROR_MIN finger joints read beyond what a joint can do, the frame is measured again as
+the other chirality and kept so if that reads fewer such joints (its `hand.chirality`
+then says so): on a rendered full fist those frames read MCP/PIP/DIP about 70/110/65
+deg against a true 85/100/63.
 """
 
 from __future__ import annotations
@@ -18,7 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .accuracy import ACCURACY_FILE, PLAUSIBLE_DEG, TRUST_MAX_DEG, AccuracyTable
+from .accuracy import (
+    ACCURACY_FILE,
+    MIRROR_MIN,
+    PLAUSIBLE_DEG,
+    TRUST_MAX_DEG,
+    AccuracyTable,
+    implausible,
+)
 from .angle_model import DEFAULT_MODEL, AngleModel
 from .frame import HandFrame
 from .kinematics import arm_forearm, measure
@@ -53,8 +68,15 @@ class HandMeasurer:
             return frame
         if not self._started:
             self.start()
-        m = measure(hand.world, hand.chirality, hand.image, arm_forearm(frame.arm, hand),
-                    self._angles)
+        forearm = arm_forearm(frame.arm, hand)
+        m = measure(hand.world, hand.chirality, hand.image, forearm, self._angles)
+        bad = int(implausible(m.pose_flexion).sum())
+        if bad >= MIRROR_MIN:
+            other = "left" if hand.chirality == "right" else "right"
+            alt = measure(hand.world, other, hand.image, forearm, self._angles)
+            if int(implausible(alt.pose_flexion).sum()) < bad:
+                m, hand = alt, replace(hand, chirality=other)
+                frame = replace(frame, hand=hand)
         view = classify_view(hand.world, hand.chirality)
         if self._table is None:
             return replace(frame, measures=replace(m, view=view.name))

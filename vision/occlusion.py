@@ -28,6 +28,16 @@ Guessed fingers (per finger, index..little): in an edge-on view, a finger behind
 the ones behind it, curled ones fold out of the way (a pinch seen from the little
 finger's side keeps the index in view). From FULLY_EDGE_ON_DEG on, every finger behind
 the nearest one is a guess whatever its shape. Nearer: smaller image depth z at the MCP.
+Depth read back to front: an edge-on hand is ambiguous in depth (a left hand seen from
+the little-finger side and a right hand seen from its thumb side make the same picture),
+and MediaPipe switches between the two for seconds at a time, naming the other hand as it
+does (a rendered left hand's tabletop from the little-finger side: 230 of 1788 frames
+named right, the index read nearest, and three fingers wrongly hidden). The hand does not
+change during an exercise, so a frame that names the other hand than the session so far
+(`ChiralityVote`) has its depth order reversed for the test above; so has one whose image
+landmarks alone were read back to front (`HandMeasures.image_reversed`: on rendered
+tabletops from the little-finger side they made the index the nearest for 0.5 s, and
+three fingers wrongly hidden).
 Tried and dropped: a per-landmark test "PIP, DIP or tip within half a finger's width of
 another digit's line, and deeper" flagged 8-24% of fingers of an open palm-on hand and
 missed the tabletop's hidden fingers (MediaPipe spread them 0.2 palm lengths apart).
@@ -39,6 +49,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .accuracy import implausible
 from .frame import HandFrame, HandObservation, HandView
 from .landmarks import MCPS, HandLandmark, finger_joints
 from .rotation import PalmRotation
@@ -84,14 +95,37 @@ class FacingTracker:
         return self.edge_on
 
 
+class ChiralityVote:
+    """Which hand the session's frames have named: a vote decaying over `tau_s`, so that
+    seconds of the other name (module docstring) do not overturn it, a changed hand in
+    the end does."""
+
+    def __init__(self, tau_s: float = 10.0) -> None:
+        self.tau_s = tau_s
+        self._score = 0.0
+        self._t: float | None = None
+
+    def update(self, t: float, chirality: str) -> str:
+        """The session's chirality after this frame's."""
+        if self._t is not None:
+            self._score *= float(np.exp(-max(t - self._t, 0.0) / self.tau_s))
+        self._t = t
+        self._score += 1.0 if chirality == "right" else -1.0
+        return "right" if self._score > 0 else "left"
+
+
 def readable_fingers(hand: HandObservation, flexion: np.ndarray, edge_on: bool,
-                     deg: float) -> np.ndarray:
+                     deg: float, depth_reversed: bool = False) -> np.ndarray:
     """(4,) bool per finger index..little: False where the reading is a guess (module
-    docstring). flexion: the frame's 14 angles; deg: its knuckle_angle."""
-    readable = np.ones(4, dtype=bool)
+    docstring). flexion: the frame's 14 angles; deg: its knuckle_angle; depth_reversed:
+    the frame names the other hand than the session (its depth order is reversed). In
+    any view, a finger with a joint read beyond what a joint can do
+    (vision.accuracy.implausible) is a guess too."""
+    readable = ~implausible(flexion).reshape(4, 3).any(axis=1)
     if not edge_on:
         return readable
-    order = np.argsort(hand.image[MCPS, 2])            # nearest the camera first
+    z = hand.image[MCPS, 2]
+    order = np.argsort(-z if depth_reversed else z)    # nearest the camera first
     if order[0] != 0:
         # Only the thumb side (the index nearest) hides fingers whose readings are then
         # guesses (real tabletops). From the little-finger side the fingers behind read
@@ -101,7 +135,7 @@ def readable_fingers(hand: HandObservation, flexion: np.ndarray, edge_on: bool,
     straight = flexion[_PIPS] < STRAIGHT_PIP
     for rank in range(1, 4):
         f = order[rank]
-        readable[f] = not (deg >= FULLY_EDGE_ON_DEG or bool(straight[order[:rank]].any()))
+        readable[f] &= not (deg >= FULLY_EDGE_ON_DEG or bool(straight[order[:rank]].any()))
     return readable
 
 
@@ -112,6 +146,7 @@ class ViewStage:
     def __init__(self) -> None:
         self._facing = FacingTracker()
         self._rotation = PalmRotation()
+        self._chirality = ChiralityVote()
 
     def update(self, frame: HandFrame) -> HandFrame:
         hand, m = frame.hand, frame.measures
@@ -120,8 +155,10 @@ class ViewStage:
         deg = knuckle_angle(hand)
         edge = self._facing.update(frame.t, deg)
         facing = "side" if edge else ("face" if deg < FACE_ON_DEG else None)
+        named_other = self._chirality.update(frame.t, hand.chirality) != hand.chirality
+        reversed_ = named_other != m.image_reversed
         view = HandView(facing=facing, knuckle_deg=deg,
-                        readable=readable_fingers(hand, m.pose_flexion, edge, deg),
+                        readable=readable_fingers(hand, m.pose_flexion, edge, deg, reversed_),
                         palm_rotation=self._rotation.update(frame.t, hand))
         if m.trusted is not None and m.view == "thumb-side" and not view.readable.all():
             # From the thumb side a hidden finger's readings are guesses (real tabletops:

@@ -28,6 +28,13 @@ from .smoothing import LandmarkSmoother
 from .tracker import HandChoice, HandTracker, Model
 from .wrist import WristStage
 
+#: MediaPipe's tracking confidence for wrist exercises (its default, 0.5, elsewhere). At
+#: the ends of wrist flexion and extension the hand is seen edge-on and bent; MediaPipe's
+#: hand-presence score drops there and at 0.5 it drops the hand (found in 24% of the
+#: frames of wrist_flex_ext_overlay, 46% at 0.2). The wrist stage needs only the hand's
+#: axis and palm side from those frames, and checks them against the forearm.
+WRIST_MIN_TRACKING = 0.2
+
 
 class HandPipeline:
     """Tracker + smoothing + kinematics, one frame at a time, in time order.
@@ -55,8 +62,9 @@ class HandPipeline:
     def start(self) -> HandPipeline:
         """Build MediaPipe's graphs now (about a second) rather than at the first frame."""
         if self._tracker is None:
-            self._tracker = HandTracker(model=self.model, hand=self.hand,
-                                        mirrored=self.mirrored).start()
+            self._tracker = HandTracker(
+                model=self.model, hand=self.hand, mirrored=self.mirrored,
+                min_tracking=WRIST_MIN_TRACKING if self.track_forearm else 0.5).start()
             if self.track_arm:
                 # The wheel ships one Pose landmark model (full); it is used for both.
                 self._arm = ArmTracker(model="full", mirrored=self.mirrored).start()

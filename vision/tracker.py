@@ -86,6 +86,44 @@ class _Graph:
         self._hands.close()
 
 
+#: a hand found within another (this share of its box inside the other's) and under
+#: this share of the other's box area is the same hand found twice.
+SAME_HAND_INSIDE = 0.7
+SAME_HAND_AREA = 0.5
+
+
+def _box(o: HandObservation) -> np.ndarray:
+    """(x0, y0, x1, y1) of a hand's image landmarks, pixels."""
+    xy = o.image[:, :2]
+    return np.concatenate((xy.min(axis=0), xy.max(axis=0)))
+
+
+def distinct_hands(hands: list[HandObservation]) -> list[HandObservation]:
+    """The hands less those that are part of another hand found twice.
+
+    Asked for two hands, MediaPipe sometimes finds a second, small "hand" inside the
+    first: in a rendered hook fist from the little-finger side, a left hand in the box of
+    the curled fingers (a quarter of the hand's box, all within it) for over a second, and
+    the patient was told to put the other hand away. A second hand really in view, even
+    one holding a finger of the first (blocking), is about as large as the first.
+    """
+    if len(hands) < 2:
+        return hands
+    boxes = [_box(o) for o in hands]
+    area = [max(float(np.prod(b[2:] - b[:2])), 1e-9) for b in boxes]
+    keep = []
+    for i, b in enumerate(boxes):
+        inside = False
+        for j, c in enumerate(boxes):
+            if j == i or area[i] >= SAME_HAND_AREA * area[j]:
+                continue
+            wh = np.clip(np.minimum(b[2:], c[2:]) - np.maximum(b[:2], c[:2]), 0.0, None)
+            inside = inside or float(np.prod(wh)) >= SAME_HAND_INSIDE * area[i]
+        if not inside:
+            keep.append(hands[i])
+    return keep
+
+
 class HandTracker:
     """Finds the exercising hand in each frame.
 
@@ -159,9 +197,11 @@ class HandTracker:
         """The probe: how many hands one frame shows (the frame is only read)."""
         if self._probe is None:
             self._probe = _Graph(2, "lite", True, *self._conf)
-        return len(self._probe.process(t, rgb).multi_hand_landmarks or ())
+        h, w = rgb.shape[:2]
+        return len(self._observations(self._probe.process(t, rgb), w, h))
 
     def _observations(self, result, w: int, h: int) -> list[HandObservation]:
+        """The distinct hands of a result (`distinct_hands`)."""
         if not result.multi_hand_landmarks:
             return []
         scale = np.array([w, h, w], dtype=float)
@@ -176,7 +216,7 @@ class HandTracker:
             world_xyz = np.array([(p.x, p.y, p.z) for p in world.landmark])
             out.append(HandObservation(image=image, world=world_xyz, side=side,
                                        chirality=chirality, score=float(cls.score)))
-        return out
+        return distinct_hands(out)
 
     def _choose(self, hands: list[HandObservation]
                 ) -> tuple[HandObservation | None, list[HandObservation]]:
