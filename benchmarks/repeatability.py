@@ -45,7 +45,7 @@ def rep_sessions(path: Path, model: str) -> list[np.ndarray]:
     for lo, hi in itertools.pairwise(cuts):
         sel = (r.times >= lo) & (r.times < hi)
         trusted = None if r.trusted is None else r.trusted[sel]
-        out.append(RomSummary.of(r.angles[sel], trusted).hi)
+        out.append(RomSummary.of(r.times[sel], r.angles[sel], trusted).hi)
     return out
 
 

@@ -128,7 +128,7 @@ class ExerciseSession:
         self.frames += 1
         if m is not None:
             self.frames_with_hand += 1
-            self._rom.update(flexion, m.trusted)
+        self._rom.update(t, flexion, None if m is None else m.trusted)
         rep = None
         if self.engine is not None:
             said, rep = self.engine.update(frame)

@@ -92,7 +92,7 @@ class AnalysisResult:
 
     def rom(self) -> RomSummary:
         """ROM and TAM from the trusted readings only."""
-        return RomSummary.of(self.angles, self.trusted)
+        return RomSummary.of(self.times, self.angles, self.trusted)
 
     def to_json(self, frames: bool = False) -> dict[str, object]:
         summary = self.rom()

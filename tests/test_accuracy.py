@@ -22,7 +22,7 @@ from vision.accuracy import GROUPS, TRUST_MAX_DEG, AccuracyTable
 from vision.angle_model import AngleModel
 from vision.kinematics import flexion_estimates
 from vision.landmarks import ANGLE_NAMES, N_ANGLES
-from vision.rom import RomTracker
+from vision.rom import RomSummary, RomTracker
 from vision.views import VIEWS
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -140,13 +140,13 @@ def test_a_tabletop_whose_image_depth_alone_is_back_to_front_still_reads_as_a_ta
 
 
 def test_a_range_of_motion_rests_only_on_trusted_readings():
-    tracker = RomTracker()
+    tracker = RomTracker(hold_s=0.0)                    # every reading a range (no hold)
     trusted = np.ones(N_ANGLES, bool)
-    tracker.update(np.full(N_ANGLES, 10.0), trusted)
-    tracker.update(np.full(N_ANGLES, 50.0), trusted)
+    tracker.update(0.0, np.full(N_ANGLES, 10.0), trusted)
+    tracker.update(0.5, np.full(N_ANGLES, 50.0), trusted)
     hidden = trusted.copy()
     hidden[ANGLE_NAMES.index(("index", "pip"))] = False
-    tracker.update(np.full(N_ANGLES, 120.0), hidden)    # the index PIP is not seen here
+    tracker.update(1.0, np.full(N_ANGLES, 120.0), hidden)    # the index PIP is not seen
     s = tracker.summary()
     pip = ANGLE_NAMES.index(("index", "pip"))
     assert (s.lo[pip], s.hi[pip]) == (10.0, 50.0)
@@ -185,14 +185,23 @@ def test_analyze_json_gives_each_frame_its_view_and_marks_readings_not_trusted()
         for k, (finger, joint) in enumerate(ANGLE_NAMES):
             if error[k] > TRUST_MAX_DEG:
                 assert f"{finger}.{joint}" in f["untrusted"]
-    # Each joint's range says how many trusted readings it rests on, and uses no other.
-    for finger, joints in out["rom"].items():
-        for joint, r in joints.items():
-            trusted = [f["angles"][finger][joint] for f in seen
-                       if f"{finger}.{joint}" not in f["untrusted"]]
-            assert r["frames"] == len(trusted)
-            if r["max"] is None:     # too few trusted readings to give a range
-                assert len(trusted) < 0.5 * len(seen), (finger, joint)
-            else:
-                assert abs(r["max"] - max(trusted)) <= 0.5, (finger, joint)
+    # Each joint's range says how many trusted readings it rests on, and uses no other:
+    # it is what those readings held (vision.rom).
+    frames = out["per_frame"]
+    times = np.array([f["t"] for f in frames])
+    readings = np.full((len(frames), N_ANGLES), np.nan)
+    for i, f in enumerate(frames):
+        for k, (finger, joint) in enumerate(ANGLE_NAMES):
+            if f["hand"] and f"{finger}.{joint}" not in f["untrusted"]:
+                readings[i, k] = f["angles"][finger][joint]
+    held = RomSummary.of(times, readings)
+    for k, (finger, joint) in enumerate(ANGLE_NAMES):
+        r = out["rom"][finger][joint]
+        trusted = readings[~np.isnan(readings[:, k]), k]
+        assert r["frames"] == len(trusted)
+        if r["max"] is None:     # too few trusted readings to give a range
+            assert len(trusted) < 0.5 * len(seen), (finger, joint)
+        else:
+            assert abs(r["max"] - held.hi[k]) <= 0.5, (finger, joint)
+            assert r["max"] <= trusted.max() + 0.5 and r["min"] >= trusted.min() - 0.5
     assert out["reps"] == 2      # the clip's label: 2 fist reps

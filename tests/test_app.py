@@ -230,12 +230,13 @@ def summary_page(env, exercise: str, pain: tuple[int, int]) -> AppTest:
     ex = get_exercise(exercise)
     recorder = BackgroundRecorder(Store())
     recorder.start("Pat Example", exercise, "right", "live", pain_before=pain[0])
-    angles = np.vstack([np.full(14, -5.0), np.full(14, 95.0)])
+    angles = np.vstack([np.full((15, 14), -5.0), np.full((15, 14), 95.0)])   # 0.5 s each
+    times = np.arange(30) / 30.0
     state = ExerciseEngine(ex).state(42.0)
     from dataclasses import replace
     final = CoachStatus(
         t=42.0, frames=400, frames_with_hand=400, state=replace(state, reps=3, finished=True),
-        hand_in_view=False, rep_cues=3, hold_cues=3, rom=RomSummary.of(angles),
+        hand_in_view=False, rep_cues=3, hold_cues=3, rom=RomSummary.of(times, angles),
         alerts=(Alert(40.0, Code.SET_COMPLETE, "All 3 done for this session. Well done!"),),
         stream_ended=True, save_problem=None)
     live = LiveSession(ex, "Pat Example", "camera", coach=None, recorder=recorder,

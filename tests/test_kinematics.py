@@ -12,7 +12,7 @@ from vision.kinematics import (
     palm_frame,
 )
 from vision.landmarks import angle_index
-from vision.rom import rom, total_active_motion
+from vision.rom import HOLD_S, RomSummary
 
 RNG = np.random.default_rng(7)
 POSES = {
@@ -116,15 +116,36 @@ def test_fingers_pointing_at_the_camera_are_flagged():
     assert np.all(toward < 0.5)
 
 
+def _held(poses: list[np.ndarray], hold_s: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Each pose held for hold_s at 30 fps: the times and the (n, 14) readings."""
+    frames = np.repeat(np.array(poses, float), int(hold_s * 30), axis=0)
+    return np.arange(len(frames)) / 30.0, frames
+
+
 def test_rom_and_tam():
-    frames = np.array([POSES["straight"], POSES["full fist"], POSES["hook"]])
-    lo, hi = rom(frames)
-    np.testing.assert_allclose(hi[:3], [85, 100, 70])
-    np.testing.assert_allclose(total_active_motion(lo, hi), [255] * 4)
+    times, frames = _held([POSES["straight"], POSES["full fist"], POSES["hook"]])
+    s = RomSummary.of(times, frames)
+    np.testing.assert_allclose(s.hi[:3], [85, 100, 70])
+    np.testing.assert_allclose(s.tam, [255] * 4)
     # a finger that never straightens loses its extension deficit (ASSH TAM)
     stiff = frames.copy()
     stiff[:, 1] = np.maximum(stiff[:, 1], 20)
-    lo, hi = rom(stiff)
-    assert total_active_motion(lo, hi)[0] == pytest.approx(235)
-    nothing = rom(np.full((3, 14), np.nan))
-    assert np.all(np.isnan(nothing[0]))
+    assert RomSummary.of(times, stiff).tam[0] == pytest.approx(235)
+    assert np.all(np.isnan(RomSummary.of(times, np.full_like(frames, np.nan)).lo))
+
+
+def test_a_flexion_read_for_a_moment_is_not_the_range():
+    """One frame's reading (MediaPipe guessing a finger for a frame) is not the range; a
+    flexion read in every frame for HOLD_S is; a frame without the hand ends a hold."""
+    times, frames = _held([POSES["straight"], POSES["full fist"]], hold_s=1.0)
+    fist_dip = POSES["full fist"][2]
+    n = int(np.ceil(HOLD_S * 30)) + 1                 # frames that span HOLD_S at 30 fps
+    for frames_read, counts in ((1, False), (n - 1, False), (n, True)):
+        read = frames.copy()
+        read[40:40 + frames_read, 2] = 110.0          # the index DIP
+        assert RomSummary.of(times, read).hi[2] == pytest.approx(110 if counts else fist_dip)
+    gap = frames.copy()
+    gap[40:40 + n + 1, 2] = 110.0
+    gap[40 + n // 2] = np.nan                         # the hand lost in the middle of it
+    assert RomSummary.of(times, gap).hi[2] == pytest.approx(fist_dip)
+    assert RomSummary.of(times, gap).lo[2] == pytest.approx(POSES["straight"][2])

@@ -49,6 +49,7 @@ from helpers.clinic import record_like_the_app
 from helpers.paths import ROOT
 from vision.kinematics import flexion_angles
 from vision.landmarks import ANGLE_NAMES, N_ANGLES
+from vision.rom import RomSummary
 
 TABLES = {"patients", "sessions", "reps", "warnings", "frames", "users", "login_sessions",
           "login_attempts", "prescriptions", "audit_log", "messages", "task_logs",
@@ -206,7 +207,8 @@ def test_a_live_session_round_trip(store):
     assert (info.pain_before, info.pain_after) == (2, 3)
     assert (info.frames, info.frames_with_hand) == (len(seq.times), int(seq.present.sum()))
     assert info.started_at.tzinfo is not None and info.ended_at >= info.started_at
-    lo, hi = np.nanmin(angles, axis=0), np.nanmax(angles, axis=0)
+    held = RomSummary.of(seq.times, angles)     # what was held (vision.rom), as shown
+    lo, hi = held.lo, held.hi
     for k, (finger, joint) in enumerate(ANGLE_NAMES):
         assert info.rom[finger][joint]["min"] == round(lo[k])
         assert info.rom[finger][joint]["max"] == round(hi[k])
@@ -273,7 +275,11 @@ os.kill(os.getpid(), signal.SIGKILL)
         assert info.frames == 91
         frames = load_frames(sid, store=store)
         assert len(frames) == 91 and frames.times[-1] == pytest.approx(3.0)
-        assert info.rom["index"]["mcp"]["max"] == pytest.approx(40.0)
+        # The range of every frame kept, as held (vision.rom): the one frame at 40 deg is
+        # kept, and is not a range.
+        assert info.rom == RomSummary.of(frames.times, frames.angles).rom_json()
+        assert frames.angles[-1, 0] == pytest.approx(40.0)
+        assert info.rom["index"]["mcp"]["max"] < 40.0
         assert [w.code for w in load_warnings(sid, store)] == ["TOO_FAST"]
     finally:
         store.close()

@@ -40,11 +40,11 @@ RECENT_SESSIONS = 3
 #: 2 points on the 0-10 scale is about the smallest change patients call important
 #: (Farrar et al., Pain 2001, 11-point numerical rating scale).
 PAIN_RISE_POINTS = 2
-#: a drop smaller than this may be the camera, not the hand. Measured with
-#: benchmarks/repeatability.py (the same hand's fists cut into one-rep sessions): a finger
-#: joint's greatest flexion differed between such sessions by 4 deg or less in 95% of
-#: pairs; sessions on different days differ more, so the flag keeps a wider margin. The
-#: thumb, free during a fist, differed by up to 38 deg there (README, "How accurate").
+#: a drop in the median of RECENT_SESSIONS sessions that may be more than the camera.
+#: benchmarks/repeatability.py (the same hand's fists cut into one-rep sessions, 9 pairs,
+#: 2026-12-03) measured the 95th percentile of the difference of a joint's greatest
+#: flexion between single sessions at MCP 31, PIP 19, DIP 6, thumb 32 deg: above this for
+#: all but the DIP, so a flag may be noise (README, "How accurate"; issue 13).
 ROM_DROP_DEG = 10
 #: corrections on half the reps: the patient needs the exercise taught again.
 FORM_WARNINGS_PER_REP = 0.5

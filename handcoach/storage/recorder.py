@@ -148,7 +148,7 @@ class SessionRecorder:
             self._require_open()
             self._buffer.add(t, angles, world)
             self._frames += 1
-            self._rom.update(angles, trusted)
+            self._rom.update(float(t), angles, trusted)
             self._dirty = True
             if self._policy.due(float(t)):
                 if self.write_at_end:

@@ -54,14 +54,16 @@ def record_session(store: Store, patient: str, *, started: datetime, reps: int =
                    side: str = "right", warnings: tuple[str, ...] = (),
                    prescription_id: int | None = None, seconds: float = 12.0) -> int:
     """A session as the live app records it: 30 fps frames with landmarks, reps whose
-    peak flexion is `peak` deg at every joint, the warnings said."""
+    peak flexion is `peak` deg at every joint, each close and each opening held for about
+    half a second (a range of motion is what is held, vision.rom), the warnings said."""
     rec = SessionRecorder(store, flush_s=1e9)
     rec.start(patient, exercise, side, "live", pain_before=pain[0], prescribed_reps=3,
               prescribed_sets=1, started_at=started, prescription_id=prescription_id)
     fps = 30.0
     n = int(seconds * fps)
     t = np.arange(n) / fps
-    curve = peak * 0.5 * (1 - np.cos(2 * np.pi * t * reps / seconds))   # `reps` closes
+    wave = 0.65 * (1 - np.cos(2 * np.pi * t * reps / seconds)) - 0.15    # `reps` closes
+    curve = peak * np.clip(wave, 0.0, 1.0)
     base = np.linspace(-0.05, 0.05, 63).reshape(21, 3)
     for i in range(n):
         rec.add_frame(float(t[i]), np.full(N_ANGLES, curve[i]),
