@@ -9,14 +9,15 @@ The range is what the hand held: the most flexion that every trusted reading of 
 kept for at least HOLD_S in a row (three frames at 30 fps, two at 15), and the least
 likewise, not the extreme of single frames. One frame's reading can be MediaPipe's guess
 (a finger it believes hidden, a hand it names wrongly for a frame), and a single-frame
-extreme is the one reading the range should not rest on. Measured on six studio
-tendon-glide clips (little-finger side, 3 skins x 2 hands, seed 0) against the true
-range: the greatest flexion erred by 16.8 deg per joint on average from single frames
-(8.3-29.2 per clip; a DIP read 123 for a true 70), 11.1 held for HOLD_S, 9.9 held for
-0.3 s; the least by 15.2, 8.4 and 5.7. On the real hand of ../shared/groundtruth (quick
-counting gestures, no holds) the greatest erred by 8.8 from single frames and 8.9 held
-for HOLD_S, the least by 5.0 and 7.9 (10.5 and 11.1 at 0.1 s): a longer hold lags a
-gesture's extremes, hence the short one. A frame without the hand, or with a joint's
+extreme is the one reading the range should not rest on. Measured by
+benchmarks/rom_accuracy.py (2026-12-03) on six studio tendon-glide clips (little-finger
+side, 3 skins x 2 hands, seed 0) against the true range: the greatest flexion erred by
+16.8 deg per joint on average from single frames (8.3-29.2 per clip; a DIP read 123 for
+a true 70), 11.1 held for HOLD_S, 9.9 held for 0.3 s; the least by 15.2, 8.4 and 5.7.
+On the real hand of ../shared/groundtruth (quick counting gestures, no holds) the
+greatest erred by 8.8 from single frames and 8.9 held for HOLD_S, the least by 5.0 and
+7.9 (10.5 and 11.1 at 0.1 s): a longer hold lags a gesture's extremes, hence the short
+one. A frame without the hand, or with a joint's
 reading not trusted, ends that joint's hold.
 """
 
