@@ -30,19 +30,9 @@ from accuracy_real import truth_chirality  # noqa: E402
 from handcoach.analysis import analyze_video  # noqa: E402
 from vision.kinematics import flexion_angles  # noqa: E402
 from vision.landmarks import N_ANGLES, angles_from_dict  # noqa: E402
-from vision.rom import HOLD_S, RomTracker  # noqa: E402
+from vision.rom import HOLD_S, RomSummary  # noqa: E402
 
 GROUNDTRUTH = ROOT.parent / "shared" / "groundtruth"
-
-
-def held_range(times: np.ndarray, angles: np.ndarray, trusted: np.ndarray | None,
-               hold_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """(lo, hi) (14,) deg as a RomTracker holding for hold_s takes them."""
-    tracker = RomTracker(hold_s=hold_s)
-    for i, t in enumerate(times):
-        tracker.update(float(t), angles[i], None if trusted is None else trusted[i])
-    s = tracker.summary()
-    return s.lo, s.hi
 
 
 def errors(path: Path, truth: np.ndarray, exercise: str | None,
@@ -52,12 +42,12 @@ def errors(path: Path, truth: np.ndarray, exercise: str | None,
     n = min(len(r.times), len(truth))
     times, angles = r.times[:n], r.angles[:n]
     trusted = None if r.trusted is None else r.trusted[:n]
-    t_lo, t_hi = held_range(times, truth[:n], None, 0.0)
+    true = RomSummary.of(times, truth[:n], hold_s=0.0)
     out = []
     for hold in holds:
-        lo, hi = held_range(times, angles, trusted, hold)
-        out.append((float(np.nanmean(np.abs(hi - t_hi)[:12])),
-                    float(np.nanmean(np.abs(lo - t_lo)[:12]))))
+        s = RomSummary.of(times, angles, trusted, hold_s=hold)
+        out.append((float(np.nanmean(np.abs(s.hi - true.hi)[:12])),
+                    float(np.nanmean(np.abs(s.lo - true.lo)[:12]))))
     return out
 
 

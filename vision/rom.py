@@ -17,8 +17,8 @@ a true 70), 11.1 held for HOLD_S, 9.9 held for 0.3 s; the least by 15.2, 8.4 and
 On the real hand of ../shared/groundtruth (quick counting gestures, no holds) the
 greatest erred by 8.8 from single frames and 8.9 held for HOLD_S, the least by 5.0 and
 7.9 (10.5 and 11.1 at 0.1 s): a longer hold lags a gesture's extremes, hence the short
-one. A frame without the hand, or with a joint's
-reading not trusted, ends that joint's hold.
+one. A frame without the hand, or with a joint's reading not trusted, ends that joint's
+hold.
 """
 
 from __future__ import annotations
@@ -67,13 +67,13 @@ class RomSummary:
     counts: np.ndarray | None = None
 
     @classmethod
-    def of(cls, times: np.ndarray, angles: np.ndarray,
-           trusted: np.ndarray | None = None) -> RomSummary:
+    def of(cls, times: np.ndarray, angles: np.ndarray, trusted: np.ndarray | None = None,
+           hold_s: float = HOLD_S) -> RomSummary:
         """The summary of a whole (n, 14) series taken at times (n,) s (NaN rows: no
         hand); trusted: (n, 14) bool, the readings it may rest on. The same as a
-        RomTracker fed the frames one by one."""
+        RomTracker(hold_s) fed the frames one by one."""
         angles = np.asarray(angles, dtype=float).reshape(-1, N_ANGLES)
-        tracker = RomTracker()
+        tracker = RomTracker(hold_s)
         for i, t in enumerate(np.asarray(times, dtype=float)):
             tracker.update(float(t), angles[i], None if trusted is None else trusted[i])
         return tracker.summary()
@@ -136,7 +136,8 @@ class RomTracker:
             self._rows.clear()
             return
         self._frames += 1
-        row = np.asarray(flexion, dtype=float) if trusted is None \
+        # A copy: the window outlives the caller's array.
+        row = np.array(flexion, dtype=float) if trusted is None \
             else np.where(trusted, flexion, np.nan)
         self._counts += ~np.isnan(row)
         self._times.append(t)

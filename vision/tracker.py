@@ -225,7 +225,8 @@ class HandTracker:
             return None, []
 
         def size(o: HandObservation) -> float:
-            return float(np.ptp(o.image[:, 0]) * np.ptp(o.image[:, 1]))
+            box = _box(o)
+            return float(np.prod(box[2:] - box[:2]))
 
         ranked = sorted(hands, key=size, reverse=True)
         if self.hand != "auto":
