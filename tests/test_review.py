@@ -38,6 +38,13 @@ from handcoach.review.flags import (
     OVER_PRESCRIPTION,
     PAIN_RISING,
     ROM_FALLING,
+    ROM_NOISE,
+)
+from handcoach.review.rom_noise import (
+    DROP_FLOOR_DEG,
+    RomNoise,
+    drop_threshold,
+    median_change_p95,
 )
 from handcoach.storage.records import PrescriptionInfo, SessionInfo
 from vision.landmarks import ANGLE_NAMES, FINGERS, angle_index
@@ -279,17 +286,54 @@ def test_pain_before_exercise_rising():
 
 
 def test_rom_falling():
+    pip = ROM_NOISE.drop_deg("index", "pip")
+    tam = ROM_NOISE.drop_deg("index", "tam")
     sessions, versions = clean_patient()
-    set_last(sessions, 3, rom=rom(index_pip=87.0), tam=tam_of(rom(index_pip=87.0)))
-    assert ROM_FALLING not in flags_of(sessions, versions)  # 8 deg: within the error
-    set_last(sessions, 3, rom=rom(index_pip=75.0), tam=tam_of(rom(index_pip=75.0)))
+    low = rom(index_pip=95.0 - (pip - 2))
+    set_last(sessions, 3, rom=low, tam=tam_of(low))
+    assert ROM_FALLING not in flags_of(sessions, versions)  # within the camera's noise
+    fall = max(pip, tam) + 5
+    low = rom(index_pip=95.0 - fall)
+    set_last(sessions, 3, rom=low, tam=tam_of(low))
     message = flags_of(sessions, versions)[ROM_FALLING]
-    assert "index PIP flexion from 95° to 75° in fist" in message
-    assert "index TAM from 245° to 225° in fist" in message
+    assert f"index PIP flexion from 95° to {95 - fall:.0f}° in fist" in message
+    assert f"index TAM from 245° to {245 - fall:.0f}° in fist" in message
     # one bad session is not a trend (median of the last three)
     sessions, versions = clean_patient()
     set_last(sessions, 1, rom=rom(index_pip=40.0), tam=tam_of(rom(index_pip=40.0)))
     assert ROM_FALLING not in flags_of(sessions, versions)
+
+
+def test_a_fall_within_a_joints_measured_noise_is_not_flagged():
+    """The MCP's readings move more between sessions than the DIP's: the same fall can be
+    noise for one and more than noise for the other."""
+    mcp, dip = ROM_NOISE.drop_deg("index", "mcp"), ROM_NOISE.drop_deg("index", "dip")
+    assert mcp > dip >= DROP_FLOOR_DEG
+    fall = (mcp + dip) / 2
+    sessions, versions = clean_patient()
+    set_last(sessions, 3, rom=rom(index_mcp=80.0 - fall), tam=None)
+    assert ROM_FALLING not in flags_of(sessions, versions)
+    sessions, versions = clean_patient()
+    set_last(sessions, 3, rom=rom(index_dip=70.0 - fall), tam=None)
+    assert "index DIP flexion from 70°" in flags_of(sessions, versions)[ROM_FALLING]
+
+
+def test_the_noise_of_a_median_of_three_sessions():
+    """Normal noise of s.d. 1: a median of three has s.d. 0.670 (variance 0.449), the change
+    of two such medians s.d. 0.947, its 95th percentile 1.96 x 0.947 = 1.86."""
+    noise = np.random.default_rng(7).normal(0.0, 1.0, 5000)
+    assert median_change_p95(noise, 3) == pytest.approx(1.86, abs=0.08)
+    assert median_change_p95(noise * 10, 1) == pytest.approx(27.7, rel=0.05)
+    assert drop_threshold(16.7) == 20 and drop_threshold(3.0) == DROP_FLOOR_DEG
+    with pytest.raises(ValueError):
+        median_change_p95(np.array([np.nan, 1.0]), 3)
+
+
+def test_rom_noise_without_its_file_is_the_floor(tmp_path):
+    noise = RomNoise.load(tmp_path / "missing.json")
+    assert noise.drop_deg("index", "mcp") == DROP_FLOOR_DEG
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert RomNoise.load(tmp_path / "bad.json").drop_deg("thumb", "ip") == DROP_FLOOR_DEG
 
 
 def test_rom_is_compared_within_an_exercise():

@@ -22,6 +22,7 @@ from .adherence import (
     session_hand,
     sessions_by_day,
 )
+from .rom_noise import RomNoise
 
 MISSED_DAYS = "MISSED_DAYS"
 PAIN_RISING = "PAIN_RISING"
@@ -40,12 +41,10 @@ RECENT_SESSIONS = 3
 #: 2 points on the 0-10 scale is about the smallest change patients call important
 #: (Farrar et al., Pain 2001, 11-point numerical rating scale).
 PAIN_RISE_POINTS = 2
-#: a drop in the median of RECENT_SESSIONS sessions that may be more than the camera.
-#: benchmarks/repeatability.py (the same hand's fists cut into one-rep sessions, 9 pairs,
-#: 2026-12-03) measured the 95th percentile of the difference of a joint's greatest
-#: flexion between single sessions at MCP 31, PIP 19, DIP 6, thumb 32 deg: above this for
-#: all but the DIP, so a flag may be noise (README, "How accurate"; issue 13).
-ROM_DROP_DEG = 10
+#: a fall in the median of RECENT_SESSIONS sessions is flagged only when it is more than
+#: the camera's session-to-session noise for that joint group (MCP, PIP, DIP, thumb, TAM),
+#: as measured by benchmarks/repeatability.py into rom_noise.json (rom_noise.py says how).
+ROM_NOISE = RomNoise.load()
 #: corrections on half the reps: the patient needs the exercise taught again.
 FORM_WARNINGS_PER_REP = 0.5
 #: fewer warnings than this in a week are too few to tell a pattern from a bad moment.
@@ -141,7 +140,7 @@ def _rom_falling(recent: list[SessionInfo], hands: tuple[str, ...]) -> Flag | No
             continue
         last = statistics.median(values[-RECENT_SESSIONS:])
         before = statistics.median(values[-2 * RECENT_SESSIONS:-RECENT_SESSIONS])
-        if before - last >= ROM_DROP_DEG:
+        if before - last >= ROM_NOISE.drop_deg(finger, joint):
             what = f"{finger} {joint.upper()}" + ("" if joint == "tam" else " flexion")
             if len(hands) > 1:
                 what = f"{hand} {what}"
