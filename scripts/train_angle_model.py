@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/train_angle_model.py render DIR [--clips 120] [--first 0]
     .venv/bin/python scripts/train_angle_model.py train DIR [--out vision/models/angles.npz]
+    .venv/bin/python scripts/train_angle_model.py evaluate DIR MODEL [MODEL ...]
 
 `render` makes the training data: clips of the studio's hand (handcoach.synthetic.studio)
 in random smooth motion, in random views (all the way round, from the palm to the back),
@@ -17,7 +18,10 @@ be made again.
 and features (vision.angle_model.angle_features), holds out every fifth clip, fits a small
 tanh network to the difference between the true angles and the blended estimate (Huber
 loss, Adam, a fixed seed), prints the held-out error per joint group and view, and writes
-the model file. The real hand of ../shared/groundtruth is never read
+the model file. `evaluate` prints the same held-out table for model files already made,
+so that models trained on different clips (every fifth clip of DIR is held out from all of
+them when they were trained on DIR or on its first clips) compare on the same frames.
+The real hand of ../shared/groundtruth is never read
 here: it is what benchmarks/accuracy_real.py measures the result on.
 
 Why the defaults (120 clips, one layer of 64, 40 epochs) and not more: a closer fit to
@@ -46,6 +50,7 @@ from vision.accuracy import GROUPS  # noqa: E402
 from vision.angle_model import (  # noqa: E402
     DEFAULT_MODEL,
     FEATURE_VERSION,
+    AngleModel,
     angle_features,
     right_handed,
 )
@@ -235,6 +240,11 @@ def _table(name: str, est: np.ndarray, truth: np.ndarray) -> str:
     return f"{name:<28}" + "  ".join(cells) + f"  all {np.abs(e).mean():5.1f}"
 
 
+def _joined(parts: list[Samples]) -> Samples:
+    return Samples(*(np.concatenate([getattr(d, f) for d in parts])
+                     for f in ("features", "blended", "truth", "views")))
+
+
 def train(folders: list[Path], out: Path, hidden: list[int], epochs: int, seed: int,
           members: int = 1) -> None:
     """Fit `members` networks (seeds seed, seed+1, ...) whose mean correction the model
@@ -245,12 +255,8 @@ def train(folders: list[Path], out: Path, hidden: list[int], epochs: int, seed: 
     data = [clip_samples(p) for p in clips]
     held = [k for k in range(len(data)) if k % 5 == 4]
     used = [k for k in range(len(data)) if k % 5 != 4]
-
-    def join(ids: list[int]) -> Samples:
-        return Samples(*(np.concatenate([getattr(data[k], f) for k in ids])
-                         for f in ("features", "blended", "truth", "views")))
-
-    train_set, test_set = join(used), join(held)
+    train_set = _joined([data[k] for k in used])
+    test_set = _joined([data[k] for k in held])
     mean = train_set.features.mean(axis=0)
     std = train_set.features.std(axis=0) + 1e-6
     x, x_test = (train_set.features - mean) / std, (test_set.features - mean) / std
@@ -285,6 +291,27 @@ def train(folders: list[Path], out: Path, hidden: list[int], epochs: int, seed: 
     print(f"wrote {out}")
 
 
+def evaluate(folder: Path, models: list[Path]) -> None:
+    clips = sorted(folder.glob("clip_*.npz"))
+    held = [p for k, p in enumerate(clips) if k % 5 == 4]
+    if not held:
+        raise SystemExit(f"error: {len(clips)} clips found in {folder}; render at least 5")
+    test_set = _joined([clip_samples(p) for p in held])
+    print(f"{len(held)} clips held out ({len(test_set.truth)} frames)")
+    print(_table("blended", test_set.blended, test_set.truth))
+    for path in models:
+        try:
+            model = AngleModel(path).start()
+        except ValueError as exc:
+            raise SystemExit(f"error: {exc}") from None
+        corrected = test_set.blended + model.correction(test_set.features)
+        print(_table(f"{path.name}", corrected, test_set.truth))
+        for view in sorted(set(test_set.views)):
+            sel = test_set.views == view
+            print(_table(f"  {view} ({sel.sum()} frames)", corrected[sel],
+                         test_set.truth[sel]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
@@ -300,8 +327,13 @@ def main() -> None:
     t.add_argument("--epochs", type=int, default=40)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--members", type=int, default=5)
+    e = sub.add_parser("evaluate")
+    e.add_argument("folder", type=Path)
+    e.add_argument("models", type=Path, nargs="+")
     args = ap.parse_args()
-    if args.command == "render":
+    if args.command == "evaluate":
+        evaluate(args.folder, args.models)
+    elif args.command == "render":
         args.folder.mkdir(parents=True, exist_ok=True)
         for number in range(args.first, args.first + args.clips):
             path = args.folder / f"clip_{number:05d}.npz"
