@@ -296,8 +296,11 @@ def test_rom_falling():
     low = rom(index_pip=95.0 - fall)
     set_last(sessions, 3, rom=low, tam=tam_of(low))
     message = flags_of(sessions, versions)[ROM_FALLING]
-    assert f"index PIP flexion from 95° to {95 - fall:.0f}° in fist" in message
-    assert f"index TAM from 245° to {245 - fall:.0f}° in fist" in message
+    # the therapist reads how far the camera alone moves this joint between sessions
+    assert f"index PIP flexion from 95° to {95 - fall:.0f}° in fist (camera noise {pip:.0f}°)" \
+        in message
+    assert f"index TAM from 245° to {245 - fall:.0f}° in fist (camera noise {tam:.0f}°)" \
+        in message
     # one bad session is not a trend (median of the last three)
     sessions, versions = clean_patient()
     set_last(sessions, 1, rom=rom(index_pip=40.0), tam=tam_of(rom(index_pip=40.0)))

@@ -140,12 +140,14 @@ def _rom_falling(recent: list[SessionInfo], hands: tuple[str, ...]) -> Flag | No
             continue
         last = statistics.median(values[-RECENT_SESSIONS:])
         before = statistics.median(values[-2 * RECENT_SESSIONS:-RECENT_SESSIONS])
-        if before - last >= ROM_NOISE.drop_deg(finger, joint):
+        noise = ROM_NOISE.drop_deg(finger, joint)
+        if before - last >= noise:
             what = f"{finger} {joint.upper()}" + ("" if joint == "tam" else " flexion")
             if len(hands) > 1:
                 what = f"{hand} {what}"
             drops.append((before - last, f"{what} from {before:.0f}° to {last:.0f}° in "
-                                         f"{_exercise_words(exercise)}"))
+                                         f"{_exercise_words(exercise)} (camera noise "
+                                         f"{noise:.0f}°)"))
     if not drops:
         return None
     drops.sort(key=lambda d: -d[0])
