@@ -36,6 +36,7 @@ from handcoach.review.flags import RECENT_SESSIONS  # noqa: E402
 from handcoach.review.rom_noise import GROUPS as NOISE_GROUPS  # noqa: E402
 from handcoach.review.rom_noise import drop_threshold, median_change_p95  # noqa: E402
 from vision.accuracy import GROUPS  # noqa: E402
+from vision.landmarks import N_ANGLES  # noqa: E402
 from vision.rom import RomSummary  # noqa: E402
 
 FOOTAGE = ROOT.parent / "shared" / "footage"
@@ -59,7 +60,7 @@ def rep_sessions(path: Path, model: str) -> list[np.ndarray]:
 
 
 #: columns of a session's row per group (rep_sessions).
-COLUMNS = {**GROUPS, "TAM": (14, 15, 16, 17)}
+COLUMNS = {**GROUPS, "TAM": tuple(range(N_ANGLES, N_ANGLES + 4))}
 
 
 def deviations(sessions: list[np.ndarray]) -> np.ndarray:
@@ -127,6 +128,7 @@ def main() -> int:
             "clips": list(CLIPS), "groups": groups}, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.write}")
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

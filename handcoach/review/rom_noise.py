@@ -25,20 +25,25 @@ from pathlib import Path
 
 import numpy as np
 
+from vision.accuracy import GROUPS as JOINT_GROUPS
+from vision.landmarks import ANGLE_NAMES
+
 NOISE_FILE = Path(__file__).with_name("rom_noise.json")
 #: deg: no threshold below this, whatever the camera does. Goniometry itself varies 2-7
 #: deg between measurements (docs/clinical.md, measurement error): a smaller fall is not
 #: one a therapist would act on from a home camera.
 DROP_FLOOR_DEG = 10.0
-#: the groups of the file: finger joints by kind, the thumb's joints, and TAM per finger.
-GROUPS = ("MCP", "PIP", "DIP", "thumb", "TAM")
+#: the groups of the file: the accuracy table's joint groups (finger joints by kind, the
+#: thumb's joints), and TAM per finger.
+GROUPS = (*JOINT_GROUPS, "TAM")
+_GROUP_OF = {name: g for g, idx in JOINT_GROUPS.items() for name in
+             (ANGLE_NAMES[i] for i in idx)}
 
 
 def group_of(finger: str, joint: str) -> str:
-    """The noise group of one series of the flag: ("index", "pip") -> "PIP"."""
-    if joint == "tam":
-        return "TAM"
-    return "thumb" if finger == "thumb" else joint.upper()
+    """The noise group of one series of the flag: ("index", "pip") -> "PIP" ("" for a
+    joint that is none of the 14)."""
+    return "TAM" if joint == "tam" else _GROUP_OF.get((finger, joint), "")
 
 
 def median_change_p95(deviations: np.ndarray, n: int, draws: int = 20000,
@@ -66,7 +71,6 @@ class RomNoise:
     """Per group (GROUPS), the fall in deg that is more than the measured noise."""
 
     drops: dict[str, float]
-    made_with: str = ""
 
     @classmethod
     def load(cls, path: str | Path = NOISE_FILE) -> RomNoise:
@@ -79,7 +83,7 @@ class RomNoise:
         groups = data.get("groups", {})
         drops = {g: float(v["drop_deg"]) for g, v in groups.items()
                  if g in GROUPS and isinstance(v, dict) and "drop_deg" in v}
-        return cls(drops, str(data.get("made_with", "")))
+        return cls(drops)
 
     def drop_deg(self, finger: str, joint: str) -> float:
         return max(DROP_FLOOR_DEG, self.drops.get(group_of(finger, joint), DROP_FLOOR_DEG))
