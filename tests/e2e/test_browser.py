@@ -94,7 +94,8 @@ def test_a_two_exercise_program_runs_in_one_flow_with_set_up_and_spoken_cues(tmp
     """The day's program as a patient does it: the camera set-up passes and counts 3-2-1,
     the fist's 3 reps are counted and spoken, the tendon glides follow on their own, and
     the day's summary gives both, their times and the pain rise. Finish is on the page
-    at every look (every 2 s)."""
+    at every look (every 2 s; every 0.25 s from the fist's "Next" until the glides' 3-2-1,
+    whose set-up steps may each be on the page for half a second)."""
     program = tmp_path / "program.toml"
     program.write_text(PROGRAM)
     both = tmp_path / "both.mp4"        # the fist's 3 reps, then the glides' 2
@@ -130,13 +131,15 @@ def test_a_two_exercise_program_runs_in_one_flow_with_set_up_and_spoken_cues(tmp
                     "2 of 2" in page.locator(REPS).first.inner_text()
                     or "can't see your hand" in status):
                 break
-            time.sleep(2.0)
+            setting_up = ("Next: Tendon glides" in status or "Tendon glides" in seen[-1]) \
+                and "ready" not in glides_at
+            time.sleep(0.25 if setting_up else 2.0)
         (ARTIFACTS / "flow_seen.txt").write_text("\n".join(seen))
         assert "Get ready" in shots and "Next: Tendon glides" in shots, seen
         assert any("Full fist (1 of 2)" in s and "3 of 3" in s for s in seen), seen
         # The glides follow on their own with their own set-up, and both reps are counted.
-        # (A look every 2 s sees one of the set-up's steps: the hand is often in view at
-        # once, and "Hold your hand up" gives way to "Hold your hand there" within it.)
+        # (The hand is often in view at once: "Hold your hand up" gives way to "Hold your
+        # hand there", which lasts app/framing.py's READY_S, before the 3-2-1.)
         assert any("Tendon glides (2 of 2)" in s and ("Hold your hand up" in s
                                                       or "Hold your hand there" in s)
                    for s in seen), seen
