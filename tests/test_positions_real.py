@@ -55,7 +55,8 @@ def test_other_peoples_fists_and_open_hands_read_inside_what_anatomy_allows(tmp_
     assert ours["inside"] >= 0.75
     assert ours["inside"] >= naive["inside"] + 0.1
     assert ours["off"] < naive["off"]
-    # A fist reads as bent and a straight hand as straight at every joint group.
-    for group in ("MCP", "PIP", "DIP"):
-        assert table[f"fist {group}"]["ours"]["median"] >= 45, group
+    # A fist reads clearly bent and a straight hand straight at every joint group (the
+    # medians on 2026-12-04: fist 69 / 102 / 49, straight 5 / 9 / 5).
+    for group, bent in (("MCP", 55), ("PIP", 80), ("DIP", 30)):
+        assert table[f"fist {group}"]["ours"]["median"] >= bent, group
         assert table[f"straight {group}"]["ours"]["median"] <= 20, group
