@@ -30,6 +30,14 @@ units, or on copies with slowly drifting depth errors added, the held-out studio
 fell by up to 1 deg while the real hand's rose by 1-4 deg (README, "How accurate").
 The correction learns how MediaPipe misreads the studio's hand, and some of that is the
 studio's, not hands'; a bigger fit learns more of it.
+
+Compare two recipes by training both on the same clips, never a retrain with the shipped
+file: its clips were rendered on another machine and are not made again bit for bit (here
+renders are deterministic). The same 120 clip numbers rendered here give models that read
+the real hand 0.2-0.4 deg worse and benchmarks/positions_real.py's holds 4-6 points less
+often inside, with random hand shapes or the mesh's own, with the image landmarks smoothed
+or raw, and with the training code of the day the shipped file was made: the draw of the
+training renders alone moves the result that much.
 """
 
 from __future__ import annotations
