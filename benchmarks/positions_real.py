@@ -44,6 +44,7 @@ from accuracy_real import naive_angles  # noqa: E402
 from vision.accuracy import GROUPS  # noqa: E402
 from vision.angle_model import DEFAULT_MODEL  # noqa: E402
 from vision.kinematics import hand_flexion  # noqa: E402
+from vision.landmarks import N_ANGLES  # noqa: E402
 from vision.measurer import HandMeasurer  # noqa: E402
 from vision.smoothing import LandmarkSmoother  # noqa: E402
 from vision.sources import VideoFileSource  # noqa: E402
@@ -59,7 +60,7 @@ ROWS = ("naive", "blended", "ours", "trusted")
 
 @dataclass(frozen=True)
 class Hold:
-    """One joint group of one finger through one hold: the median reading per estimator."""
+    """One finger joint (of `group`) through one hold: the median reading per estimator."""
 
     clip: str
     person: str
@@ -79,10 +80,10 @@ def load_labels(path: Path = LABELS) -> tuple[dict[str, dict[str, tuple[float, f
 
 def read_clip(path: Path, measurer: HandMeasurer, mp_model: str
               ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Times, each estimator's 14 angles, the trust and the view of every frame (NaN and
+    """Times, each estimator's N_ANGLES angles, the trust and the view of every frame (NaN and
     "": no hand)."""
     times, est, trusted, views = [], {name: [] for name in ROWS[:3]}, [], []
-    nan = np.full(14, np.nan)
+    nan = np.full(N_ANGLES, np.nan)
     smoother = LandmarkSmoother()
     with VideoFileSource(path) as source, HandTracker(model=mp_model) as tracker:
         for frame in source:
@@ -92,13 +93,13 @@ def read_clip(path: Path, measurer: HandMeasurer, mp_model: str
             if hand is None or m is None:
                 for name in est:
                     est[name].append(nan)
-                trusted.append(np.zeros(14, bool))
+                trusted.append(np.zeros(N_ANGLES, bool))
                 views.append("")
                 continue
             est["naive"].append(naive_angles(hand.world))
             est["blended"].append(hand_flexion(hand.world, hand.image, hand.chirality))
             est["ours"].append(m.flexion)
-            trusted.append(np.ones(14, bool) if m.trusted is None else m.trusted)
+            trusted.append(np.ones(N_ANGLES, bool) if m.trusted is None else m.trusted)
             views.append(str(m.view))
     return (np.array(times), {k: np.array(v) for k, v in est.items()}, np.array(trusted),
             np.array(views))
@@ -207,6 +208,10 @@ def main() -> int:
         print(f"real footage not found: {FOOTAGE} (../shared beside the checkout)")
         return 1
     bounds, clips = load_labels()
+    missing = [c["file"] for c in clips if not (FOOTAGE / c["file"]).exists()]
+    if missing:
+        print(f"labelled clips not found in {FOOTAGE}: {', '.join(missing)}")
+        return 1
     measurer = HandMeasurer(model=args.angle_model).start()
     holds: list[Hold] = []
     for clip in clips[:args.clips]:
