@@ -10,14 +10,13 @@ benchmark's output (README, "How accurate the angles are").
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
 from helpers.analytic_hand import mirror, right_hand, rotation
-from helpers.paths import GROUNDTRUTH, ROOT, footage, handcoach
+from helpers.paths import GROUNDTRUTH, ROOT, benchmark, footage, handcoach
 from vision.accuracy import GROUPS, TRUST_MAX_DEG, AccuracyTable
 from vision.angle_model import AngleModel
 from vision.kinematics import flexion_estimates
@@ -71,9 +70,7 @@ def test_on_a_real_hand_our_angles_beat_the_naive_angle_per_joint(real):
 def test_the_benchmark_prints_its_table_on_a_few_frames():
     """It must not rot: the whole command, a few frames of the real hand."""
     _needs_truth()
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "accuracy_real.py"),
-                           "--frames", "12"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = benchmark("accuracy_real.py", "--frames", "12", timeout=300)
     rows = [line for line in proc.stdout.splitlines() if line.startswith("real ")]
     assert [row.split()[2] for row in rows] == ["naive", "blended", "ours"], proc.stdout
     assert all("12/12" in row for row in rows), rows

@@ -4,14 +4,13 @@ on a hand it generated itself, seen from an angle, with its exact image and dept
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
 from helpers.analytic_hand import right_hand, rotation
-from helpers.paths import GROUNDTRUTH, ROOT
+from helpers.paths import GROUNDTRUTH, ROOT, benchmark
 from vision.kinematics import flexion_angles
 from vision.landmarks import N_ANGLES, WRIST
 
@@ -52,8 +51,6 @@ def test_the_benchmark_prints_every_row_on_a_few_frames():
     if not (GROUNDTRUTH / "real_hand_sequence" / "truth.json").exists():
         pytest.skip(f"real ground truth not found: {GROUNDTRUTH} (../shared beside the "
                     "checkout)")
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "kinematic_fit.py"),
-                           "--frames", "10"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = benchmark("kinematic_fit.py", "--frames", "10", timeout=300)
     rows = [line for line in proc.stdout.splitlines() if line.startswith("real_hand")]
     assert len(rows) == 6 and all(" 10 |" in row for row in rows), proc.stdout

@@ -5,7 +5,6 @@ the angles beside the one real hand with measured joints."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import pytest
@@ -15,7 +14,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from helpers.paths import FOOTAGE, ROOT
+from helpers.paths import FOOTAGE, ROOT, benchmark
 
 LABELS = ROOT / "benchmarks" / "positions_real.toml"
 
@@ -41,10 +40,7 @@ def test_other_peoples_fists_and_open_hands_read_inside_what_anatomy_allows(tmp_
     if not (FOOTAGE / "exercises").exists():
         pytest.skip(f"real footage not found: {FOOTAGE} (../shared beside the checkout)")
     out = tmp_path / "positions.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "positions_real.py"),
-                           "--write", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = benchmark("positions_real.py", "--write", str(out))
     assert "8 clips, 5 people" in proc.stdout
     table = json.loads(out.read_text(encoding="utf-8"))
     ours, naive = table["everyone"]["ours"], table["everyone"]["naive"]

@@ -5,13 +5,11 @@ rom_noise.json) must be what it measures today, not what an older pipeline measu
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from handcoach.review.rom_noise import GROUPS, NOISE_FILE, RomNoise
-from helpers.paths import FOOTAGE, ROOT
+from helpers.paths import FOOTAGE, benchmark
 
 CLIP = FOOTAGE / "exercises" / "palmar_fist_2.mp4"
 
@@ -20,10 +18,7 @@ def test_the_shipped_flag_thresholds_are_what_the_benchmark_measures(tmp_path):
     if not CLIP.exists():
         pytest.skip(f"real footage not found: {FOOTAGE} (../shared beside the checkout)")
     out = tmp_path / "rom_noise.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "repeatability.py"),
-                           "--write", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    benchmark("repeatability.py", "--write", str(out))
     measured = json.loads(out.read_text(encoding="utf-8"))["groups"]
     shipped = json.loads(NOISE_FILE.read_text(encoding="utf-8"))["groups"]
     assert set(measured) == set(shipped) == set(GROUPS)

@@ -4,21 +4,16 @@ hand with truth and prints a range error for every hold it is asked for."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from helpers.paths import GROUNDTRUTH, ROOT
+from helpers.paths import GROUNDTRUTH, benchmark
 
 
 def test_the_rom_benchmark_prints_each_holds_error_on_the_real_hand():
     if not (GROUNDTRUTH / "real_hand_sequence" / "truth.json").exists():
         pytest.skip(f"real ground truth not found: {GROUNDTRUTH} (../shared beside the checkout)")
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "rom_accuracy.py"),
-                           "--holds", "0", "0.06", "0.3"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = benchmark("rom_accuracy.py", "--holds", "0", "0.06", "0.3", timeout=300)
     [row] = [line for line in proc.stdout.splitlines() if line.startswith("real ")]
     pairs = re.findall(r"(\d+\.\d) / +(\d+\.\d)", row)
     assert len(pairs) == 3, row

@@ -29,6 +29,15 @@ def handcoach(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=600)
 
 
+def benchmark(name: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run benchmarks/NAME as a developer does (its own process, from the checkout) and fail
+    the test with the end of its stderr unless it exits 0."""
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / name), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc
+
+
 def ffmpeg(*args: str) -> None:
     """Run ffmpeg quietly; fail the test with its message if it fails."""
     exe = shutil.which("ffmpeg")
