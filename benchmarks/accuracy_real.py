@@ -76,8 +76,9 @@ def _bend(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
 
 @dataclass
 class Readings:
-    """Per frame with a hand: the truth, each estimator's reading, and the view."""
+    """Per frame with a hand: its time, the truth, each estimator's reading, the view."""
 
+    times: list[float] = field(default_factory=list)
     truth: list[np.ndarray] = field(default_factory=list)
     est: dict[str, list[np.ndarray]] = field(
         default_factory=lambda: {name: [] for name in ESTIMATORS})
@@ -89,6 +90,7 @@ class Readings:
         """One measured frame (vision.measurer) and its truth."""
         hand, m = frame.hand, frame.measures
         assert hand is not None and m is not None
+        self.times.append(frame.t)
         self.truth.append(truth)
         self.est["naive"].append(naive_angles(hand.world))
         self.est["blended"].append(hand_flexion(hand.world, hand.image, hand.chirality))
@@ -97,6 +99,7 @@ class Readings:
         self.trusted.append(np.ones(N_ANGLES, bool) if m.trusted is None else m.trusted)
 
     def extend(self, other: Readings) -> None:
+        self.times += other.times
         self.truth += other.truth
         self.views += other.views
         self.trusted += other.trusted
@@ -105,20 +108,21 @@ class Readings:
             self.est[name] += other.est[name]
 
 
-def read_video(path: Path, truths: list[np.ndarray], measurer: HandMeasurer, mp_model: str,
-               limit: int | None = None) -> Readings:
+def read_video(path: Path, truths: list[np.ndarray] | None, measurer: HandMeasurer,
+               mp_model: str, limit: int | None = None) -> Readings:
     """MediaPipe (tracking mode), the app's smoothing and measurer over a clip whose frame
-    i has truth truths[i]."""
+    i has truth truths[i] (None: a clip without truth, read to its end, truth NaN)."""
     out = Readings()
     smoother = LandmarkSmoother()
+    no_truth = np.full(N_ANGLES, np.nan)
     with VideoFileSource(path) as source, HandTracker(model=mp_model) as tracker:
         for i, frame in enumerate(source):
-            if i >= len(truths) or (limit is not None and i >= limit):
+            if (truths is not None and i >= len(truths)) or (limit is not None and i >= limit):
                 break
             out.frames += 1
             measured = measurer.update(smoother.update(tracker.process(frame.t, frame.rgb)))
             if measured.hand is not None:
-                out.add(truths[i], measured)
+                out.add(no_truth if truths is None else truths[i], measured)
     return out
 
 

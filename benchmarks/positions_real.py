@@ -39,23 +39,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from accuracy_real import naive_angles  # noqa: E402
+from accuracy_real import ESTIMATORS, read_video  # noqa: E402
 
 from vision.accuracy import GROUPS  # noqa: E402
 from vision.angle_model import DEFAULT_MODEL  # noqa: E402
-from vision.kinematics import hand_flexion  # noqa: E402
-from vision.landmarks import N_ANGLES  # noqa: E402
 from vision.measurer import HandMeasurer  # noqa: E402
-from vision.smoothing import LandmarkSmoother  # noqa: E402
-from vision.sources import VideoFileSource  # noqa: E402
-from vision.tracker import HandTracker  # noqa: E402
 from vision.views import VIEWS  # noqa: E402
 
 FOOTAGE = ROOT.parent / "shared" / "footage"
 LABELS = Path(__file__).with_name("positions_real.toml")
 FINGER_GROUPS = ("MCP", "PIP", "DIP")
 #: estimators as printed; "trusted" is ours with only the readings the app trusts.
-ROWS = ("naive", "blended", "ours", "trusted")
+ROWS = (*ESTIMATORS, "trusted")
 
 
 @dataclass(frozen=True)
@@ -78,38 +73,13 @@ def load_labels(path: Path = LABELS) -> tuple[dict[str, dict[str, tuple[float, f
     return bounds, data["clips"]
 
 
-def read_clip(path: Path, measurer: HandMeasurer, mp_model: str
-              ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Times, each estimator's N_ANGLES angles, the trust and the view of every frame (NaN and
-    "": no hand)."""
-    times, est, trusted, views = [], {name: [] for name in ROWS[:3]}, [], []
-    nan = np.full(N_ANGLES, np.nan)
-    smoother = LandmarkSmoother()
-    with VideoFileSource(path) as source, HandTracker(model=mp_model) as tracker:
-        for frame in source:
-            measured = measurer.update(smoother.update(tracker.process(frame.t, frame.rgb)))
-            times.append(frame.t)
-            hand, m = measured.hand, measured.measures
-            if hand is None or m is None:
-                for name in est:
-                    est[name].append(nan)
-                trusted.append(np.zeros(N_ANGLES, bool))
-                views.append("")
-                continue
-            est["naive"].append(naive_angles(hand.world))
-            est["blended"].append(hand_flexion(hand.world, hand.image, hand.chirality))
-            est["ours"].append(m.flexion)
-            trusted.append(np.ones(N_ANGLES, bool) if m.trusted is None else m.trusted)
-            views.append(str(m.view))
-    return (np.array(times), {k: np.array(v) for k, v in est.items()}, np.array(trusted),
-            np.array(views))
-
-
 def clip_holds(clip: dict, measurer: HandMeasurer, mp_model: str) -> list[Hold]:
-    times, est, trusted, views = read_clip(FOOTAGE / clip["file"], measurer, mp_model)
+    r = read_video(FOOTAGE / clip["file"], None, measurer, mp_model)
+    times, views, trusted = np.array(r.times), np.array(r.views), np.array(r.trusted)
+    est = {name: np.array(r.est[name]) for name in ESTIMATORS}
     out = []
     for position, start, end in clip["holds"]:
-        sel = (times >= start) & (times <= end) & ~np.isnan(est["ours"][:, 0])
+        sel = (times >= start) & (times <= end)
         if not sel.any():
             continue
         seen, counts = np.unique(views[sel], return_counts=True)
@@ -145,7 +115,7 @@ def summary(holds: list[Hold], bounds: dict[str, dict[str, tuple[float, float]]]
 
 def summaries(holds: list[Hold], bounds: dict[str, dict[str, tuple[float, float]]]
               ) -> dict[str, dict[str, dict[str, float]]]:
-    """What print_tables prints, as data: {"position group" or "everyone":
+    """The per-position table, as data: {"position group" or "everyone":
     {estimator: {"n", "median", "inside", "off"}}}."""
     keys = ("n", "median", "inside", "off")
     parts = {f"{p} {g}": [h for h in holds if h.position == p and h.group == g]
@@ -156,21 +126,21 @@ def summaries(holds: list[Hold], bounds: dict[str, dict[str, tuple[float, float]
             for name, sel in parts.items()}
 
 
-def print_tables(holds: list[Hold], bounds: dict[str, dict[str, tuple[float, float]]]) -> None:
+def print_tables(table: dict[str, dict[str, dict[str, float]]], holds: list[Hold],
+                 bounds: dict[str, dict[str, tuple[float, float]]]) -> None:
+    """table: `summaries` of the same holds."""
     print(f"{'position':<9} {'group':<5} {'bounds':>10}  "
           + "".join(f"| {r:^23} " for r in ROWS))
     print(f"{'':<28}" + "| n    read   in  off   " * len(ROWS))
     for position in bounds:
         for group in FINGER_GROUPS:
-            sel = [h for h in holds if h.position == position and h.group == group]
-            if not sel:
+            part = table.get(f"{position} {group}")
+            if part is None:
                 continue
             lo, hi = bounds[position][group]
-            cells = ""
-            for row in ROWS:
-                n, read, share, off = summary(sel, bounds, row)
-                cells += (f"| {n:<3} {read:6.1f} {share:4.0%} {off:4.1f}  " if n
-                          else f"| {'-':<23} ")
+            cells = "".join(
+                f"| {c['n']:<3} {c['median']:6.1f} {c['inside']:4.0%} {c['off']:4.1f}  "
+                if c["n"] else f"| {'-':<23} " for c in (part[row] for row in ROWS))
             print(f"{position:<9} {group:<5} {f'{lo:.0f}..{hi:.0f}':>10}  {cells}")
     print("\nall positions and finger joints (n, share inside, mean off), per person:")
     for person in sorted({h.person for h in holds}):
@@ -180,11 +150,7 @@ def print_tables(holds: list[Hold], bounds: dict[str, dict[str, tuple[float, flo
         sel = [h for h in holds if h.view == view]
         if sel:
             _print_part(view, sel, bounds)
-    cells = ""
-    for row in ROWS:
-        n, _, share, off = summary(holds, bounds, row)
-        cells += f"  {row} {n} {share:4.0%} {off:4.1f}"
-    print(f"  everyone:{cells}")
+    _print_part("everyone", holds, bounds)
 
 
 def _print_part(name: str, holds: list[Hold],
@@ -218,10 +184,10 @@ def main() -> int:
         holds += clip_holds(clip, measurer, args.model)
     print(f"MediaPipe {args.model}, angle model {args.angle_model.name}: "
           f"{len({h.clip for h in holds})} clips, {len({h.person for h in holds})} people\n")
-    print_tables(holds, bounds)
+    table = summaries(holds, bounds)
+    print_tables(table, holds, bounds)
     if args.write:
-        args.write.write_text(json.dumps(summaries(holds, bounds), indent=1) + "\n",
-                              encoding="utf-8")
+        args.write.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
